@@ -1,0 +1,277 @@
+"""The schema of the knowledge base. Every YAML file in `data/` is checked against it at load.
+
+Unknown fields are errors, every entry has a stable snake_case `id` and a non-empty `sources`
+list of source ids, and every id an entry refers to must exist (see `KnowledgeBase`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from backstride.contracts.intake import Aggravator
+from backstride.domain import TriageLevel
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
+Text = Annotated[str, StringConstraints(min_length=3, strip_whitespace=True)]
+SourceIds = Annotated[list[Id], Field(min_length=1)]
+
+Target = Literal["upper", "side", "lower", "core", "hips", "thoracic", "legs"]
+Phase = Literal["acute", "subacute", "prevention"]
+Movement = Literal[
+    "mobility", "stretch", "stability", "strength", "rotation", "flexion", "extension", "loaded"
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Entry(_Strict):
+    """An entry a runner can look up by its id."""
+
+    id: Id
+
+
+class Source(_Entry):
+    """A reference the advice rests on: one of the founding articles or a clinical reference."""
+
+    kind: Literal["article", "guideline", "study", "tool", "model"]
+    title: Text
+    publisher: Text | None = None
+    author: Text | None = None
+    year: int | None = None
+    citation: Text = Field(description="How to find it: authors, title, journal or site, year.")
+    url: str | None = Field(None, description="Where it was published; shown, never fetched.")
+    summary: Text = Field(description="What Backstride takes from it, in our own words.")
+
+
+class Exercise(_Entry):
+    """An exercise with its dose, steps and cautions."""
+
+    name: Text
+    target: Annotated[list[Target], Field(min_length=1)]
+    phase: Annotated[list[Phase], Field(min_length=1)]
+    movement: Annotated[list[Movement], Field(min_length=1)]
+    dose: Text
+    steps: Annotated[list[Text], Field(min_length=2)]
+    cautions: Annotated[list[Text], Field(min_length=1)]
+    avoid_if: list[Aggravator] = Field(
+        default_factory=list,
+        description="Left out of a plan when any of these makes the runner's pain worse.",
+    )
+    equipment: list[Text] = Field(default_factory=list)
+    sources: SourceIds
+
+
+class Advice(_Entry):
+    """A short piece of advice: self-care, warm-up, cool-down, form cue or prevention."""
+
+    name: Text
+    text: Text
+    details: list[Text] = Field(default_factory=list)
+    sources: SourceIds
+
+
+class Factor(_Entry):
+    """Something that may contribute to a runner's back pain."""
+
+    name: Text
+    what: Text = Field(description="What it is and why it matters for the back.")
+    recognised_by: Text = Field(description="How Backstride or a clinician recognises it.")
+    helps: Annotated[list[Id], Field(min_length=1)] = Field(
+        description="Ids of exercises, advice and prevention entries that address it."
+    )
+    education: list[Id] = Field(default_factory=list)
+    sources: SourceIds
+
+
+class RedFlag(_Entry):
+    """A warning sign of a serious cause, asked as a plain question."""
+
+    id: Id = Field(description="The red-flag name used in the intake and check-in contracts.")
+    question: Text = Field(description="The question as a runner is asked it, in plain words.")
+    short_question: Text = Field(description="A short form for the daily check-in.")
+    level: TriageLevel
+    why: Text = Field(description="What it may point to and why it has this level.")
+    sources: SourceIds
+
+
+class TriageRule(_Entry):
+    """A triage rule that is not a single red flag (combinations, duration, severity)."""
+
+    level: TriageLevel
+    text: Text = Field(description="Why this rule fired, told to the runner.")
+    sources: SourceIds
+
+
+class TriageLevelAdvice(_Strict):
+    """What the runner should do now at each triage level."""
+
+    level: TriageLevel
+    title: Text
+    advice: Text
+    sources: SourceIds
+
+
+class Education(_Entry):
+    """A fact that helps a runner understand a cause or a piece of advice."""
+
+    text: Text
+    relates_to: list[Id] = Field(default_factory=list)
+    sources: SourceIds
+
+
+class View(_Entry):
+    """One side of a question the sources answer differently."""
+
+    text: Text
+    sources: SourceIds
+
+
+class Disagreement(_Entry):
+    """A question the sources disagree on, each view with its source, and the one followed."""
+
+    question: Text
+    views: Annotated[list[View], Field(min_length=2)]
+    followed: Id = Field(description="The id of the view Backstride follows.")
+    why: Text = Field(description="Why Backstride follows that view.")
+    sources: SourceIds
+
+
+class ReturnToRunStage(_Entry):
+    """One stage of the graded walk-run programme."""
+
+    stage: Annotated[int, Field(ge=1)]
+    name: Text
+    session: Text = Field(description="The session in plain words.")
+    walk_min: Annotated[float, Field(ge=0)]
+    run_min: Annotated[float, Field(ge=0)]
+    repeats: Annotated[int, Field(ge=1)]
+    total_min: Annotated[float, Field(gt=0)]
+    sources: SourceIds
+
+
+class KnowledgeBase(_Strict):
+    """The whole knowledge base, cross-checked: ids unique, every reference resolves."""
+
+    disclaimer: Text
+    sources: list[Source]
+    exercises: list[Exercise]
+    self_care: list[Advice]
+    warm_up: list[Advice]
+    cool_down: list[Advice]
+    form_cues: list[Advice]
+    prevention: list[Advice]
+    factors: list[Factor]
+    red_flags: list[RedFlag]
+    triage_rules: list[TriageRule]
+    triage_levels: list[TriageLevelAdvice]
+    education: list[Education]
+    disagreements: list[Disagreement]
+    return_to_run: list[ReturnToRunStage]
+
+    @model_validator(mode="after")
+    def _check_references(self) -> KnowledgeBase:
+        problems = list(_reference_problems(self))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def entries(self) -> Iterator[tuple[str, _Entry]]:
+        """Every entry with an id, with its kind, e.g. ("exercises", Exercise(...))."""
+        for kind in ENTRY_KINDS:
+            for entry in getattr(self, kind):
+                yield kind, entry
+
+    def find(self, entry_id: str) -> tuple[str, _Entry] | None:
+        """The kind and entry with this id, or None."""
+        return self._index().get(entry_id)
+
+    def _index(self) -> dict[str, tuple[str, _Entry]]:
+        cached: dict[str, tuple[str, _Entry]] | None = self.__dict__.get("_index_cache")
+        if cached is None:
+            cached = {entry.id: (kind, entry) for kind, entry in self.entries()}
+            object.__setattr__(self, "_index_cache", cached)
+        return cached
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id (KeyError when missing)."""
+        _kind, entry = self._index()[source_id]
+        if not isinstance(entry, Source):
+            raise KeyError(source_id)
+        return entry
+
+
+#: The kinds of entry that carry an id, in the order `kb list` shows them.
+ENTRY_KINDS: tuple[str, ...] = (
+    "exercises",
+    "factors",
+    "red_flags",
+    "triage_rules",
+    "self_care",
+    "warm_up",
+    "cool_down",
+    "form_cues",
+    "prevention",
+    "education",
+    "disagreements",
+    "return_to_run",
+    "sources",
+)
+
+
+def _reference_problems(kb: KnowledgeBase) -> Iterator[str]:
+    seen: dict[str, str] = {}
+    for kind, entry in kb.entries():
+        entry_id = entry.id
+        if entry_id in seen:
+            yield f"id {entry_id!r} is used twice ({seen[entry_id]} and {kind})"
+        seen[entry_id] = kind
+    source_ids = {s.id for s in kb.sources}
+    for kind, entry in kb.entries():
+        entry_id = entry.id
+        for source_id in getattr(entry, "sources", []) if kind != "sources" else []:
+            if source_id not in source_ids:
+                yield f"{kind}.{entry_id} cites unknown source {source_id!r}"
+    actionable = {
+        e.id
+        for group in (
+            kb.exercises,
+            kb.self_care,
+            kb.warm_up,
+            kb.cool_down,
+            kb.form_cues,
+            kb.prevention,
+        )
+        for e in group
+    }
+    education_ids = {e.id for e in kb.education}
+    for factor in kb.factors:
+        for ref in factor.helps:
+            if ref not in actionable:
+                yield f"factors.{factor.id} helps with unknown entry {ref!r}"
+        for ref in factor.education:
+            if ref not in education_ids:
+                yield f"factors.{factor.id} refers to unknown education entry {ref!r}"
+    for item in kb.education:
+        for ref in item.relates_to:
+            if ref not in seen:
+                yield f"education.{item.id} relates to unknown entry {ref!r}"
+    for disagreement in kb.disagreements:
+        view_ids = {v.id for v in disagreement.views}
+        if disagreement.followed not in view_ids:
+            yield f"disagreements.{disagreement.id} follows unknown view {disagreement.followed!r}"
+        for view in disagreement.views:
+            for source_id in view.sources:
+                if source_id not in source_ids:
+                    where = f"disagreements.{disagreement.id}.{view.id}"
+                    yield f"{where} cites unknown source {source_id!r}"
+    stages = sorted(s.stage for s in kb.return_to_run)
+    if stages != list(range(1, len(stages) + 1)):
+        yield f"return_to_run stages must be numbered 1..N without gaps, got {stages}"
+    levels = sorted(t.level for t in kb.triage_levels)
+    if levels != sorted(("emergency", "urgent", "see_doctor", "self_care")):
+        yield "triage_levels must hold exactly one entry per level"
