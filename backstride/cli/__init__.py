@@ -1,0 +1,58 @@
+"""The `backstride` command line: thin, it parses input, calls services and renders output.
+
+Imports of anything heavier than Typer happen inside the commands, so that `--help` and a
+single command start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from backstride.cli import assess as _assess
+from backstride.cli import kb as _kb
+from backstride.cli import schema as _schema
+
+app = typer.Typer(
+    name="backstride",
+    help="Backstride: a back-pain coach for runners. Your data stays on this machine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command("assess")(_assess.assess)
+app.add_typer(_kb.app, name="kb")
+app.add_typer(_schema.app, name="schema")
+
+INPUT_ERROR_EXIT = 2
+OTHER_ERROR_EXIT = 1
+
+
+def main() -> None:
+    """Run the command line; errors become one plain line on standard error, never a traceback."""
+    from backstride.errors import BackstrideError, InputInvalid
+
+    try:
+        app()
+    except InputInvalid as exc:
+        _fail(str(exc), INPUT_ERROR_EXIT)
+    except BackstrideError as exc:
+        _fail(str(exc), OTHER_ERROR_EXIT)
+    except KeyboardInterrupt:
+        _fail("stopped; nothing was saved from the unfinished step", 130)
+    except Exception as exc:
+        if os.environ.get("BACKSTRIDE_DEBUG"):
+            raise
+        _fail(
+            f"unexpected error ({type(exc).__name__}: {exc}); run again with BACKSTRIDE_DEBUG=1 "
+            "to see the details, and please report it",
+            OTHER_ERROR_EXIT,
+        )
+
+
+def _fail(message: str, code: int) -> None:
+    sys.stderr.write(f"backstride: error: {message}\n")
+    raise SystemExit(code)

@@ -1,0 +1,58 @@
+"""The interactive assessment: asks each question in plain words; Enter skips optional ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+
+from backstride.contracts.intake import Intake
+
+
+def ask_intake(console: Console | None = None) -> Intake:
+    """Ask the questions one by one and return the checked intake."""
+    from backstride.knowledge import load_knowledge
+    from backstride.services.questionnaire import STARTBACK_SECTION, build_intake, questions
+
+    console = console or Console()
+    console.print(
+        "[bold]Backstride assessment[/bold]: answer in a few words or numbers. "
+        "Press Enter to skip a question you would rather not answer (safety questions left "
+        "blank count as 'no')."
+    )
+    answers: dict[tuple[str, ...], Any] = {}
+    section = ""
+    asked = list(questions(load_knowledge()))
+    for number, question in enumerate(asked, start=1):
+        if question.section != section:
+            section = question.section
+            console.print(f"\n[bold underline]{section}[/bold underline]")
+            if section == STARTBACK_SECTION and not _wants_startback(console):
+                break
+        answers[question.path] = _ask(console, question, number, len(asked))
+    return build_intake(answers)
+
+
+def _wants_startback(console: Console) -> bool:
+    reply = console.input(
+        "Nine short questions on how your back affects you help judge how much support you "
+        "need. Answer them? [y/N] "
+    )
+    return reply.strip().lower() in ("y", "yes")
+
+
+def _ask(console: Console, question: Any, number: int, total: int) -> Any:
+    while True:
+        optional = "" if question.required else ", Enter to skip"
+        reply = console.input(
+            f"[dim]({number}/{total})[/dim] {question.text} [dim]({question.hint}{optional})[/dim] "
+        )
+        if not reply.strip():
+            if question.required:
+                console.print("[yellow]This one is needed to assess you.[/yellow]")
+                continue
+            return None
+        try:
+            return question.parse(reply)
+        except ValueError as exc:
+            console.print(f"[yellow]{exc}[/yellow]")

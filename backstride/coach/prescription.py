@@ -1,0 +1,230 @@
+"""The plan: exercises with their doses, self-care, warm-up, cool-down and form cues.
+
+Chosen by the phase of the pain (gentle mobility in the first days, strength later, prevention
+when pain-free), by where it hurts, and by what makes it worse: no rotation when twisting
+hurts, nothing an exercise's `avoid_if` names. An emergency or urgent triage gives no exercise
+plan at all, only what to do now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from backstride.coach.factors import FactorFinding
+from backstride.coach.running import RunningAdvice
+from backstride.coach.screening import StartBackScore
+from backstride.coach.triage import Triage
+from backstride.contracts.intake import Intake, Region
+from backstride.knowledge.models import Advice, Exercise, KnowledgeBase, Phase, Target
+
+ACUTE_DAYS = 3
+"""The first days after onset, when only gentle mobility is given."""
+PAIN_FREE_MAX = 2
+"""Worst pain this week at or below which the runner is treated as pain-free (prevention)."""
+EXERCISES_PER_PHASE: dict[Phase, int] = {"acute": 4, "subacute": 5, "prevention": 6}
+
+REGION_TARGETS: dict[Region, frozenset[Target]] = {
+    "upper": frozenset({"upper", "thoracic"}),
+    "mid": frozenset({"thoracic", "core"}),
+    "side": frozenset({"side", "core"}),
+    "lower": frozenset({"lower", "core", "hips"}),
+    "buttock": frozenset({"hips", "lower", "legs"}),
+}
+DEFAULT_TARGETS: frozenset[Target] = frozenset({"lower", "core", "hips"})
+
+# Which movements a painful activity rules out, on top of each exercise's own `avoid_if`.
+AGGRAVATOR_MOVEMENTS: dict[str, frozenset[str]] = {
+    "twisting": frozenset({"rotation"}),
+    "lifting": frozenset({"loaded"}),
+}
+GENTLE_MOVEMENTS_EXCLUDED = frozenset({"rotation", "loaded"})
+"""Never in the acute phase."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One item of the plan, with the id of its knowledge entry."""
+
+    id: str
+    name: str
+    text: str
+    sources: tuple[str, ...]
+    dose: str | None = None
+    steps: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to do: empty of exercises when the runner must see a clinician first."""
+
+    phase: Phase | Literal["none"]
+    exercises: tuple[PlanItem, ...]
+    self_care: tuple[PlanItem, ...]
+    warm_up: tuple[PlanItem, ...]
+    cool_down: tuple[PlanItem, ...]
+    form_cues: tuple[PlanItem, ...]
+    prevention: tuple[PlanItem, ...]
+    education: tuple[PlanItem, ...]
+
+
+def choose_phase(intake: Intake, running: RunningAdvice) -> Phase:
+    """Acute in the first days or when running must stop, prevention when pain-free."""
+    pain = intake.pain
+    scores = [s for s in (pain.nrs_now, pain.nrs_worst_week, pain.nrs_during_run) if s is not None]
+    if max(scores, default=0) <= PAIN_FREE_MAX:
+        return "prevention"
+    early = pain.days_since_onset is not None and pain.days_since_onset <= ACUTE_DAYS
+    if running.decision == "stop" or early:
+        return "acute"
+    return "subacute"
+
+
+def prescribe(
+    intake: Intake,
+    triage: Triage,
+    running: RunningAdvice,
+    factors: tuple[FactorFinding, ...],
+    startback: StartBackScore | None,
+    knowledge: KnowledgeBase,
+) -> Plan:
+    """Build the plan for this runner. Pure: same input, same output."""
+    if triage.level in ("emergency", "urgent"):
+        see = _advice(knowledge.self_care, ["see_clinician"])
+        return Plan("none", (), see, (), (), (), (), ())
+    phase = choose_phase(intake, running)
+    helped = {ref for f in factors for ref in f.helps}
+    return Plan(
+        phase=phase,
+        exercises=choose_exercises(intake, phase, helped, knowledge),
+        self_care=_advice(knowledge.self_care, _self_care_ids(intake, triage, running, startback)),
+        warm_up=_advice(knowledge.warm_up, _warm_up_ids(running, phase)),
+        cool_down=_advice(knowledge.cool_down, _cool_down_ids(running)),
+        form_cues=_advice(knowledge.form_cues, _form_cue_ids(intake, factors)),
+        prevention=_advice(
+            knowledge.prevention, [p.id for p in knowledge.prevention if p.id in helped]
+        ),
+        education=_education(factors, phase, knowledge),
+    )
+
+
+def choose_exercises(
+    intake: Intake, phase: Phase, helped: set[str], knowledge: KnowledgeBase
+) -> tuple[PlanItem, ...]:
+    """The exercises for this phase that suit where it hurts and avoid what makes it worse."""
+    targets = _targets(intake.pain.regions)
+    excluded = _excluded_movements(intake, phase)
+    aggravators = set(intake.pain.aggravators)
+    fitting = [
+        e
+        for e in knowledge.exercises
+        if phase in e.phase
+        and not (set(e.avoid_if) & aggravators)
+        and not (set(e.movement) & excluded)
+    ]
+    # Stable sort: exercises for the painful regions and the runner's factors come first, then
+    # the knowledge base's own order.
+    fitting.sort(key=lambda e: (-len(targets & set(e.target)), e.id not in helped))
+    return tuple(_exercise_item(e) for e in fitting[: EXERCISES_PER_PHASE[phase]])
+
+
+def _targets(regions: Iterable[Region]) -> frozenset[Target]:
+    chosen = frozenset().union(*(REGION_TARGETS[r] for r in regions))
+    return chosen or DEFAULT_TARGETS
+
+
+def _excluded_movements(intake: Intake, phase: Phase) -> frozenset[str]:
+    excluded: set[str] = set(GENTLE_MOVEMENTS_EXCLUDED) if phase == "acute" else set()
+    for aggravator in intake.pain.aggravators:
+        excluded |= AGGRAVATOR_MOVEMENTS.get(aggravator, frozenset())
+    return frozenset(excluded)
+
+
+def _exercise_item(exercise: Exercise) -> PlanItem:
+    return PlanItem(
+        id=exercise.id,
+        name=exercise.name,
+        text=exercise.steps[0],
+        sources=tuple(exercise.sources),
+        dose=exercise.dose,
+        steps=tuple(exercise.steps),
+        cautions=tuple(exercise.cautions),
+    )
+
+
+def _self_care_ids(
+    intake: Intake, triage: Triage, running: RunningAdvice, startback: StartBackScore | None
+) -> list[str]:
+    pain = intake.pain
+    in_pain = max((s for s in (pain.nrs_now, pain.nrs_worst_week) if s is not None), default=0) > 0
+    ids = []
+    if running.decision == "stop":
+        ids.append("active_rest")
+    if in_pain:
+        ids += ["short_walk", "cold_then_heat", "otc_pain_relief"]
+    if running.decision == "reduce":
+        ids += ["soft_flat_surfaces", "avoid_downhill"]
+    elif "downhill" in pain.aggravators:
+        ids.append("avoid_downhill")
+    if running.decision != "stop" and in_pain:
+        ids.append("stop_when_painful")
+    if triage.level != "self_care" or (startback is not None and startback.risk == "high"):
+        ids.append("see_clinician")
+    return ids
+
+
+def _warm_up_ids(running: RunningAdvice, phase: Phase) -> list[str]:
+    if running.decision == "stop":
+        return ["brisk_walk", "gradual_pace_build"]
+    if phase == "prevention" and running.decision == "continue":
+        return ["brisk_walk", "lunges", "butt_kicks", "high_knees", "strides", "gradual_pace_build"]
+    return ["brisk_walk", "butt_kicks", "gradual_pace_build", "stationary_bike"]
+
+
+def _cool_down_ids(running: RunningAdvice) -> list[str]:
+    if running.decision == "continue":
+        return ["gradual_slow_down", "stretching", "easy_bike"]
+    return ["gradual_slow_down", "stretching"]
+
+
+def _form_cue_ids(intake: Intake, factors: tuple[FactorFinding, ...]) -> list[str]:
+    regions = set(intake.pain.regions)
+    factor_ids = {f.id for f in factors}
+    ids = ["head_up_centred", "look_ahead", "relaxed_level_shoulders", "core_engaged"]
+    if regions & {"upper", "mid"}:
+        ids += ["relaxed_jaw_neck", "chest_up", "stable_upper_body"]
+    if regions & {"lower", "buttock"} or not regions:
+        ids += ["back_straight", "midfoot_landing"]
+    if "twisting" in intake.pain.aggravators or "side" in regions:
+        ids += ["no_waist_twist", "arms_front_to_back"]
+    if factor_ids & {"downhill_running", "hard_surfaces", "rapid_mileage_increase"}:
+        ids += ["short_stride"]
+    ids.append("no_overstriding")
+    return ids
+
+
+def _education(
+    factors: tuple[FactorFinding, ...], phase: Phase, knowledge: KnowledgeBase
+) -> tuple[PlanItem, ...]:
+    wanted = ["non_specific_pain_likes_movement"] if phase != "prevention" else []
+    by_factor = {f.id: f for f in knowledge.factors}
+    for finding in factors:
+        wanted += by_factor[finding.id].education
+    items = {e.id: e for e in knowledge.education}
+    chosen = dict.fromkeys(w for w in wanted if w in items)
+    return tuple(
+        PlanItem(e.id, e.id.replace("_", " "), e.text, tuple(e.sources))
+        for e in (items[i] for i in chosen)
+    )
+
+
+def _advice(entries: Iterable[Advice], ids: Iterable[str]) -> tuple[PlanItem, ...]:
+    """The entries named by `ids`, once each, in the order asked; unknown ids are a bug."""
+    by_id = {a.id: a for a in entries}
+    return tuple(_advice_item(by_id[i]) for i in dict.fromkeys(ids))
+
+
+def _advice_item(advice: Advice) -> PlanItem:
+    return PlanItem(advice.id, advice.name, advice.text, tuple(advice.sources))

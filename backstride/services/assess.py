@@ -1,0 +1,132 @@
+"""Assess a runner: read and check the intake, run the coach, and write the output document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from backstride.coach.assessment import Assessment, assess
+from backstride.coach.prescription import PlanItem
+from backstride.contracts.assessment import SCHEMA_VERSION
+from backstride.contracts.intake import Intake
+from backstride.contracts.messages import describe_validation_error
+from backstride.errors import InputInvalid, IntakeInvalid
+from backstride.knowledge import KnowledgeBase, load_knowledge
+
+__all__ = ["Assessment", "assess_intake", "assessment_document", "parse_intake", "read_intake"]
+
+
+def read_intake(path: Path) -> Intake:
+    """Read an intake JSON file; every problem becomes a one-line `InputInvalid`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputInvalid(f"{path}: no such file; give the path of an intake JSON file") from exc
+    except IsADirectoryError as exc:
+        raise InputInvalid(f"{path}: is a folder; give the path of an intake JSON file") from exc
+    except UnicodeDecodeError as exc:
+        raise InputInvalid(f"{path}: not a UTF-8 text file; save the intake as UTF-8 JSON") from exc
+    except OSError as exc:
+        raise InputInvalid(f"{path}: cannot be read ({exc.strerror})") from exc
+    return parse_intake(text, origin=path.name)
+
+
+def parse_intake(data: str | bytes | dict[str, Any], *, origin: str = "intake") -> Intake:
+    """Check an intake given as JSON text or as a parsed object."""
+    if isinstance(data, str | bytes):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise IntakeInvalid(
+                f"{origin}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
+            ) from exc
+    if not isinstance(data, dict):
+        raise IntakeInvalid(f"{origin}: expected a JSON object with at least 'age' and 'pain'")
+    try:
+        return Intake.model_validate(data)
+    except ValidationError as exc:
+        raise IntakeInvalid(describe_validation_error(exc, Intake)) from exc
+
+
+def assess_intake(intake: Intake, knowledge: KnowledgeBase | None = None) -> Assessment:
+    """Assess with the shipped knowledge base unless another is given."""
+    return assess(intake, knowledge or load_knowledge())
+
+
+def assessment_document(
+    result: Assessment, knowledge: KnowledgeBase | None = None
+) -> dict[str, Any]:
+    """The output document of contract version 1 (see `contracts.assessment`)."""
+    kb = knowledge or load_knowledge()
+    triage, running, plan = result.triage, result.running, result.plan
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "triage": {
+            "level": triage.level,
+            "title": triage.title,
+            "reasons": [
+                {"id": r.id, "level": r.level, "text": r.text, "sources": list(r.sources)}
+                for r in triage.reasons
+            ],
+            "advice": triage.advice,
+            "unanswered_red_flags": list(triage.unanswered),
+        },
+        "running": {
+            "decision": running.decision,
+            "rest_days": running.rest_days,
+            "until_cleared": running.until_cleared,
+            "why": list(running.why),
+        },
+        "startback": None,
+        "factors": [
+            {"id": f.id, "name": f.name, "evidence": f.evidence, "sources": list(f.sources)}
+            for f in result.factors
+        ],
+        "plan": {
+            "phase": plan.phase,
+            "exercises": [_exercise(e) for e in plan.exercises],
+            "self_care": [_advice(a) for a in plan.self_care],
+            "warm_up": [_advice(a) for a in plan.warm_up],
+            "cool_down": [_advice(a) for a in plan.cool_down],
+            "form_cues": [_advice(a) for a in plan.form_cues],
+            "prevention": [_advice(a) for a in plan.prevention],
+        },
+        "education": [_advice(a) for a in plan.education],
+        "disclaimer": kb.disclaimer,
+    }
+    if result.startback is not None:
+        s = result.startback
+        document["startback"] = {"total": s.total, "psychosocial": s.psychosocial, "risk": s.risk}
+    document["sources"] = _cited_sources(document, kb)
+    return document
+
+
+def _exercise(item: PlanItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "dose": item.dose,
+        "steps": list(item.steps),
+        "cautions": list(item.cautions),
+        "sources": list(item.sources),
+    }
+
+
+def _advice(item: PlanItem) -> dict[str, Any]:
+    return {"id": item.id, "name": item.name, "text": item.text, "sources": list(item.sources)}
+
+
+def _cited_sources(document: dict[str, Any], kb: KnowledgeBase) -> list[dict[str, Any]]:
+    """Every source the document cites, once, so each recommendation can be traced."""
+    cited: dict[str, None] = {}
+    items = [*document["triage"]["reasons"], *document["factors"], *document["education"]]
+    items += [i for group in document["plan"].values() if isinstance(group, list) for i in group]
+    for item in items:
+        cited.update(dict.fromkeys(item["sources"]))
+    return [
+        {"id": s.id, "title": s.title, "citation": s.citation, "url": s.url}
+        for s in (kb.source(i) for i in cited)
+    ]
