@@ -1,0 +1,56 @@
+"""Persistence: SQLAlchemy rows, Alembic migrations and the functions that read and write them.
+
+```python
+from backstride.store import open_store, repo
+
+with open_store(url) as store, store.session() as session:
+    runner = repo.get_or_create_personal_runner(session=session)
+    repo.save_activities(session=session, runner_id=runner.id, activities=activities)
+```
+"""
+
+from __future__ import annotations
+
+from backstride.store import repo
+from backstride.store.engine import (
+    SchemaUpgrade,
+    Store,
+    head_revision,
+    make_engine,
+    make_sessionmaker,
+    open_store,
+    schema_revision,
+    upgrade,
+)
+from backstride.store.records import (
+    PERSONAL_RUNNER_KEY,
+    ActivitiesSaved,
+    ActivityFile,
+    AssessmentRecord,
+    CheckInRecord,
+    ReturnToRunState,
+    ReturnToRunStatus,
+    Runner,
+    StoredActivity,
+)
+
+__all__ = [
+    "PERSONAL_RUNNER_KEY",
+    "ActivitiesSaved",
+    "ActivityFile",
+    "AssessmentRecord",
+    "CheckInRecord",
+    "ReturnToRunState",
+    "ReturnToRunStatus",
+    "Runner",
+    "SchemaUpgrade",
+    "Store",
+    "StoredActivity",
+    "head_revision",
+    "make_engine",
+    "make_sessionmaker",
+    "open_store",
+    "repo",
+    "schema_revision",
+    "upgrade",
+]

@@ -1,0 +1,96 @@
+"""One transaction per store function, and plain-words errors when the database says no.
+
+A store function that finds no transaction open on its session runs in its own and commits it
+(reads too, so that nothing is left open). Inside a caller's `with session.begin():` a write
+runs in a savepoint instead: if it fails, it undoes only itself, raises, and the caller's
+transaction decides what happens to the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError, StatementError
+from sqlalchemy.orm import Session
+
+from backstride.errors import StoreError
+
+
+@contextmanager
+def writing(session: Session, action: str) -> Iterator[None]:
+    """Run a write all or nothing; `action` completes "Could not ..." in an error message."""
+    try:
+        if session.in_transaction():
+            with session.begin_nested():
+                yield
+        else:
+            with session.begin():
+                yield
+    except SQLAlchemyError as exc:
+        raise StoreError(f"Could not {action}: {describe(exc)}") from exc
+
+
+@contextmanager
+def reading(session: Session, action: str) -> Iterator[None]:
+    """Run a read, in its own short transaction unless the caller has one open."""
+    try:
+        if session.in_transaction():
+            yield
+        else:
+            with session.begin():
+                yield
+    except SQLAlchemyError as exc:
+        raise StoreError(f"Could not {action}: {describe(exc)}") from exc
+
+
+def describe(exc: SQLAlchemyError) -> str:
+    """What went wrong and what to do, in one line."""
+    orig = exc.orig if isinstance(exc, StatementError) else None
+    detail = str(orig if orig is not None else exc).strip().splitlines()
+    detail_text = f" ({detail[0]})" if detail else ""
+    if isinstance(exc, IntegrityError):
+        return (
+            f"the database refused data that breaks one of its rules{detail_text}. "
+            "Nothing was written."
+        )
+    if isinstance(exc, OperationalError):
+        return (
+            f"the database could not be reached, is busy or is read-only{detail_text}. "
+            "Nothing was written; check the database (--db or BACKSTRIDE_DATABASE_URL) "
+            "and try again."
+        )
+    return (
+        f"the database reported an error{detail_text}. Nothing was written; "
+        "if `backstride db upgrade` does not help, please report this as a bug."
+    )
+
+
+def json_document(value: Mapping[str, Any], what: str) -> dict[str, Any]:
+    """`value` as plain JSON (what will be stored and given back), or StoreError saying why not."""
+    try:
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(
+            f"Could not save the {what}: it is not plain JSON ({exc}). "
+            "Pass the JSON form, e.g. model.model_dump(mode='json')."
+        ) from exc
+    document = json.loads(text)
+    if not isinstance(document, dict):
+        raise StoreError(f"Could not save the {what}: it must be a JSON object.")
+    return document
+
+
+def finite_or_none(value: float | None) -> float | None:
+    """None for an unknown number: None, NaN or infinity (SQLite cannot keep NaN)."""
+    if value is None or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def clean_text(value: str) -> str:
+    """Text without NUL characters, which PostgreSQL cannot store."""
+    return value.replace("\x00", "")

@@ -1,0 +1,292 @@
+"""Connecting to the database and keeping its schema current.
+
+SQLite is the default (a file, or memory for tests); PostgreSQL is only a different URL
+(`postgresql+psycopg://user@host/db`, psycopg 3). The schema belongs to Alembic: the migrations
+ship inside the package and run from code, so no alembic.ini is needed.
+
+```python
+with open_store("sqlite:////tmp/backstride.db") as store:   # migrates on first use
+    with store.session() as session:
+        runner = get_or_create_personal_runner(session=session)
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from backstride.errors import StoreError
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+# Any constant works: it only has to be the same for every Backstride process.
+_PG_MIGRATION_LOCK = 0x6261636B73747264  # "backstrd"
+
+_SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+class SchemaUpgrade(NamedTuple):
+    """The schema revision before and after `upgrade`."""
+
+    before: str | None
+    after: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True)
+class Store:
+    """An engine and its session factory; close it (or use `with`) to release connections."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def session(self) -> Session:
+        """A new session; use it as a context manager (`with store.session() as session:`)."""
+        return self.sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """An engine for `url`: SQLite with foreign keys on (WAL for files), or PostgreSQL.
+
+    `postgresql://` and `postgres://` URLs use psycopg 3. The folder of a SQLite file is
+    created when missing.
+    """
+    parsed = _parse_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _make_sqlite_engine(parsed, echo=echo)
+        return sa.create_engine(parsed, echo=echo, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StoreError(
+            f"No database driver for {parsed.drivername!r} URLs ({exc}). For PostgreSQL, "
+            "install it with: pip install 'backstride[postgres]' and use postgresql+psycopg://"
+        ) from exc
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for `engine`; values read stay usable after a commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def open_store(url: str | URL, *, migrate: bool = True) -> Store:
+    """Connect to `url` and, unless `migrate` is False, bring the schema up to date first.
+
+    Raises `StoreError` when the database cannot be reached or was written by a newer
+    Backstride.
+    """
+    engine = make_engine(url)
+    try:
+        if migrate:
+            _upgrade_if_behind(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine=engine, sessions=make_sessionmaker(engine))
+
+
+def upgrade(target: Engine | str | URL) -> SchemaUpgrade:
+    """Run the migrations up to the latest revision (what `backstride db upgrade` does)."""
+    with _engine_for(target) as engine:
+        before = schema_revision(engine)
+        _check_known(before, engine)
+        try:
+            with _migration_connection(engine) as connection:
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"Could not upgrade the database schema: {_first_line(exc)}. "
+                "Check that the database is reachable and writable, then run "
+                "`backstride db upgrade` again."
+            ) from exc
+        return SchemaUpgrade(before=before, after=schema_revision(engine))
+
+
+def schema_revision(target: Engine | str | URL) -> str | None:
+    """The schema revision of the database, or None for an empty database."""
+    with _engine_for(target) as engine:
+        try:
+            with engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"Could not read the database at {_safe(engine.url)}: {_first_line(exc)}. "
+                "Check the URL (--db or BACKSTRIDE_DATABASE_URL) and that the server is running."
+            ) from exc
+
+
+def head_revision() -> str:
+    """The schema revision this version of Backstride expects."""
+    head = _script().get_current_head()
+    if head is None:  # pragma: no cover - the package always ships migrations
+        raise StoreError("Backstride was packaged without its database migrations; reinstall it.")
+    return head
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration for the shipped migrations, built in code."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    return config
+
+
+@lru_cache(maxsize=1)
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def _upgrade_if_behind(engine: Engine) -> None:
+    current = schema_revision(engine)
+    if current != head_revision():
+        upgrade(engine)
+
+
+def _check_known(revision: str | None, engine: Engine) -> None:
+    if revision is None:
+        return
+    if revision not in {rev.revision for rev in _script().walk_revisions()}:
+        raise StoreError(
+            f"The database at {_safe(engine.url)} has schema revision {revision!r}, which this "
+            "Backstride does not know: it was written by a newer version. Upgrade Backstride."
+        )
+
+
+@contextmanager
+def _engine_for(target: Engine | str | URL) -> Iterator[Engine]:
+    if isinstance(target, Engine):
+        yield target
+        return
+    engine = make_engine(target)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that only one migrating process can hold at a time."""
+    with engine.connect() as connection:
+        if engine.dialect.name != "sqlite":
+            with connection.begin():
+                connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))
+                yield connection
+            return
+        # Rebuilding a table in SQLite drops the old one, which would cascade deletes while
+        # foreign keys are on; switch them off for the migration and check them before commit.
+        _sqlite_pragma(connection, "foreign_keys=OFF")
+        try:
+            connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError(
+                        f"A migration would leave {len(broken)} rows pointing at missing rows; "
+                        "nothing was changed. Please report this as a bug."
+                    )
+        finally:
+            _sqlite_pragma(connection, "foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    """Run a PRAGMA on the driver connection, outside any transaction (where it has effect)."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()
+
+
+def _make_sqlite_engine(url: URL, *, echo: bool) -> Engine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:") or "mode=memory" in str(url.query.get("mode", ""))
+    if in_memory:
+        # One shared connection, so every session and thread sees the same memory database.
+        engine = sa.create_engine(
+            url, echo=echo, poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        if not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, echo=echo, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S})
+    sa.event.listen(engine, "connect", _sqlite_on_connect(use_wal=not in_memory))
+    sa.event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(*, use_wal: bool) -> Any:
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # pysqlite's own transaction handling breaks SAVEPOINT and transactional DDL, so it is
+        # switched off and `_sqlite_on_begin` emits BEGIN (the SQLAlchemy documentation's recipe).
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        if use_wal:
+            # WAL lets readers go on while one writer writes; NORMAL sync is safe with WAL.
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+    return on_connect
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    mode = connection.get_execution_options().get("sqlite_begin", "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def _parse_url(url: str | URL) -> URL:
+    try:
+        parsed = sa.make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"{url!s} is not a database URL. Use sqlite:////path/to/backstride.db or "
+            "postgresql+psycopg://user@host/dbname (--db or BACKSTRIDE_DATABASE_URL)."
+        ) from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _safe(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

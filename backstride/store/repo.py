@@ -1,0 +1,435 @@
+"""Reading and writing a runner's record. Nothing outside `store/` writes SQL.
+
+Every function takes keyword arguments only, starting with an SQLAlchemy `session`, and gives
+back frozen values from `backstride.store.records`, never rows. Each write is one transaction,
+all or nothing; inside a caller's `with session.begin():` it is a savepoint of the caller's
+transaction. Database failures raise `StoreError` with a plain message.
+
+```python
+with store.session() as session:
+    runner = get_or_create_personal_runner(session=session)
+    updated = upsert_checkin(session=session, runner_id=runner.id, checkin=checkin_json)
+```
+
+Activities and their original files are in `backstride.store.activities` and re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backstride.errors import StoreError
+from backstride.store._transaction import json_document, reading, writing
+from backstride.store.activities import (
+    get_activity_file,
+    iter_activity_files,
+    list_activities,
+    save_activities,
+    save_activity_file,
+)
+from backstride.store.records import (
+    PERSONAL_RUNNER_KEY,
+    AssessmentRecord,
+    CheckInRecord,
+    ReturnToRunState,
+    ReturnToRunStatus,
+    Runner,
+)
+from backstride.store.tables import (
+    AssessmentRow,
+    Base,
+    CheckInRow,
+    ReturnToRunRow,
+    RunnerRow,
+)
+
+__all__ = [
+    "delete_everything_for",
+    "get_activity_file",
+    "get_checkin",
+    "get_or_create_personal_runner",
+    "get_return_to_run",
+    "get_runner",
+    "iter_activity_files",
+    "latest_assessment",
+    "list_activities",
+    "list_assessments",
+    "list_checkins",
+    "list_return_to_run",
+    "save_activities",
+    "save_activity_file",
+    "save_assessment",
+    "save_return_to_run",
+    "update_runner",
+    "upsert_checkin",
+]
+
+_STATUSES: dict[str, ReturnToRunStatus] = {
+    "active": "active",
+    "stopped": "stopped",
+    "completed": "completed",
+}
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now(UTC)
+
+
+# Runners ---------------------------------------------------------------------------------------
+
+
+def get_or_create_personal_runner(
+    *, session: Session, time_zone: str = "UTC", now: datetime | None = None
+) -> Runner:
+    """The one runner of personal mode, created (with `time_zone`) the first time."""
+    with writing(session, "open your runner profile"):
+        row = _runner_by_key(session, PERSONAL_RUNNER_KEY)
+        if row is None:
+            row = RunnerRow(
+                key=PERSONAL_RUNNER_KEY,
+                name=None,
+                time_zone=time_zone,
+                run_days=None,
+                created_at=_now(now),
+            )
+            try:
+                with session.begin_nested():
+                    session.add(row)
+            except IntegrityError:
+                # Another process created it between our read and our write: use theirs.
+                row = _runner_by_key(session, PERSONAL_RUNNER_KEY)
+                if row is None:
+                    raise
+        return _runner(row)
+
+
+def get_runner(*, session: Session, runner_id: int) -> Runner:
+    """The runner with this id; StoreError when there is none."""
+    with reading(session, "read the runner profile"):
+        return _runner(_runner_row(session, runner_id))
+
+
+def update_runner(*, session: Session, runner: Runner) -> Runner:
+    """Save `runner`'s name, time zone and run days (`dataclasses.replace` a loaded one)."""
+    run_days = _run_days(runner.run_days)
+    with writing(session, "save the runner profile"):
+        row = _runner_row(session, runner.id)
+        row.name = runner.name
+        row.time_zone = runner.time_zone
+        row.run_days = list(run_days) if run_days is not None else None
+        session.flush()
+        return _runner(row)
+
+
+def _run_days(days: Sequence[int] | None) -> tuple[int, ...] | None:
+    if days is None:
+        return None
+    if any(isinstance(day, bool) or day not in range(7) for day in days):
+        raise StoreError(
+            f"Run days must be weekday numbers from 0 (Monday) to 6 (Sunday), not {list(days)}."
+        )
+    return tuple(sorted(set(days)))
+
+
+def _runner_by_key(session: Session, key: str) -> RunnerRow | None:
+    return session.scalars(sa.select(RunnerRow).where(RunnerRow.key == key)).one_or_none()
+
+
+def _runner_row(session: Session, runner_id: int) -> RunnerRow:
+    row = session.get(RunnerRow, runner_id)
+    if row is None:
+        raise StoreError(f"There is no runner {runner_id} in this database.")
+    return row
+
+
+def _runner(row: RunnerRow) -> Runner:
+    return Runner(
+        id=row.id,
+        key=row.key,
+        name=row.name,
+        time_zone=row.time_zone,
+        run_days=tuple(row.run_days) if row.run_days is not None else None,
+        created_at=row.created_at,
+    )
+
+
+# Assessments -----------------------------------------------------------------------------------
+
+
+def save_assessment(
+    *,
+    session: Session,
+    runner_id: int,
+    intake: Mapping[str, Any],
+    output: Mapping[str, Any],
+    created_at: datetime | None = None,
+) -> AssessmentRecord:
+    """Store an assessment: the intake and output JSON as given, and when it was made."""
+    intake_doc = json_document(intake, "assessment intake")
+    output_doc = json_document(output, "assessment output")
+    triage_level = _text_at(output_doc, ("triage", "level"), "assessment output")
+    decision = _text_at(output_doc, ("running", "decision"), "assessment output")
+    with writing(session, "save the assessment"):
+        row = AssessmentRow(
+            runner_id=runner_id,
+            created_at=_now(created_at),
+            intake=intake_doc,
+            output=output_doc,
+            triage_level=triage_level,
+            running_decision=decision,
+        )
+        session.add(row)
+        session.flush()
+        return _assessment(row)
+
+
+def list_assessments(*, session: Session, runner_id: int) -> list[AssessmentRecord]:
+    """Every assessment of the runner, oldest first."""
+    with reading(session, "read the assessments"):
+        rows = session.scalars(
+            sa.select(AssessmentRow)
+            .where(AssessmentRow.runner_id == runner_id)
+            .order_by(AssessmentRow.created_at, AssessmentRow.id)
+        )
+        return [_assessment(row) for row in rows]
+
+
+def latest_assessment(*, session: Session, runner_id: int) -> AssessmentRecord | None:
+    """The runner's most recent assessment, or None."""
+    with reading(session, "read the latest assessment"):
+        row = session.scalars(
+            sa.select(AssessmentRow)
+            .where(AssessmentRow.runner_id == runner_id)
+            .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
+            .limit(1)
+        ).one_or_none()
+        return _assessment(row) if row is not None else None
+
+
+def _text_at(document: Mapping[str, Any], path: tuple[str, ...], what: str) -> str:
+    value: Any = document
+    for key in path:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    if not isinstance(value, str):
+        raise StoreError(f"Could not save the {what}: it has no text at {'.'.join(path)}.")
+    return value
+
+
+def _assessment(row: AssessmentRow) -> AssessmentRecord:
+    return AssessmentRecord(
+        id=row.id,
+        created_at=row.created_at,
+        intake=row.intake,
+        output=row.output,
+        triage_level=row.triage_level,
+        running_decision=row.running_decision,
+    )
+
+
+# Check-ins -------------------------------------------------------------------------------------
+
+
+def upsert_checkin(
+    *, session: Session, runner_id: int, checkin: Mapping[str, Any], now: datetime | None = None
+) -> bool:
+    """Store the check-in JSON for its date; True when it replaced one already there.
+
+    `checkin` is the JSON of the check-in contract (a validated model's
+    `model_dump(mode="json")`); one check-in per date and runner.
+    """
+    document = json_document(checkin, "check-in")
+    values = _checkin_columns(document)
+    moment = _now(now)
+    with writing(session, "save the check-in"):
+        row = session.scalars(
+            sa.select(CheckInRow).where(
+                CheckInRow.runner_id == runner_id, CheckInRow.date == values["date"]
+            )
+        ).one_or_none()
+        updated = row is not None
+        if row is None:
+            row = CheckInRow(runner_id=runner_id, created_at=moment)
+            session.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.data = document
+        row.updated_at = moment
+        session.flush()
+        return updated
+
+
+def get_checkin(*, session: Session, runner_id: int, on: date) -> CheckInRecord | None:
+    """The check-in of date `on`, or None."""
+    with reading(session, "read the check-in"):
+        row = session.scalars(
+            sa.select(CheckInRow).where(CheckInRow.runner_id == runner_id, CheckInRow.date == on)
+        ).one_or_none()
+        return _checkin(row) if row is not None else None
+
+
+def list_checkins(
+    *,
+    session: Session,
+    runner_id: int,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[CheckInRecord]:
+    """The runner's check-ins from `date_from` to `date_to` (both included), oldest first."""
+    query = sa.select(CheckInRow).where(CheckInRow.runner_id == runner_id)
+    if date_from is not None:
+        query = query.where(CheckInRow.date >= date_from)
+    if date_to is not None:
+        query = query.where(CheckInRow.date <= date_to)
+    with reading(session, "read the check-ins"):
+        return [_checkin(row) for row in session.scalars(query.order_by(CheckInRow.date))]
+
+
+def _checkin_columns(document: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        day = date.fromisoformat(document["date"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StoreError(
+            "Could not save the check-in: its date is missing or not YYYY-MM-DD."
+        ) from exc
+    session_part = document.get("session")
+    if session_part is not None and not isinstance(session_part, Mapping):
+        raise StoreError("Could not save the check-in: `session` must be an object or null.")
+    part: Mapping[str, Any] = session_part or {}
+    return {
+        "date": day,
+        "morning_pain": _typed(document.get("morning_pain"), int, "morning_pain"),
+        "session_kind": _typed(part.get("kind"), str, "session.kind"),
+        "max_pain": _typed(part.get("max_pain"), int, "session.max_pain"),
+        "pain_after": _typed(part.get("pain_after"), int, "session.pain_after"),
+        "limp": _typed(part.get("limp"), bool, "session.limp"),
+        "new_leg_symptoms": _typed(document.get("new_leg_symptoms"), bool, "new_leg_symptoms"),
+    }
+
+
+def _typed(value: Any, kind: type, name: str) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    raise StoreError(f"Could not save the check-in: {name} must be {kind.__name__} or null.")
+
+
+def _checkin(row: CheckInRow) -> CheckInRecord:
+    return CheckInRecord(
+        date=row.date,
+        data=row.data,
+        morning_pain=row.morning_pain,
+        session_kind=row.session_kind,
+        max_pain=row.max_pain,
+        pain_after=row.pain_after,
+        limp=row.limp,
+        new_leg_symptoms=row.new_leg_symptoms,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+# Return to run ---------------------------------------------------------------------------------
+
+
+def save_return_to_run(
+    *, session: Session, runner_id: int, state: ReturnToRunState, now: datetime | None = None
+) -> ReturnToRunState:
+    """Save a programme's state: a new programme when `state.id` is None, else an update."""
+    if state.status not in _STATUSES:
+        raise StoreError(f"A return-to-run status is one of {', '.join(_STATUSES)}.")
+    if isinstance(state.stage, bool) or not isinstance(state.stage, int) or state.stage < 1:
+        raise StoreError(f"A return-to-run stage is a whole number from 1, not {state.stage!r}.")
+    moment = _now(now)
+    with writing(session, "save the return-to-run programme"):
+        if state.id is None:
+            row = ReturnToRunRow(runner_id=runner_id, created_at=moment)
+            session.add(row)
+        else:
+            row = _return_to_run_row(session, runner_id, state.id)
+        row.started_on = state.started_on
+        row.stage = state.stage
+        row.status = state.status
+        row.last_decision = state.last_decision
+        row.why = [str(reason) for reason in state.why]
+        row.decided_on = state.decided_on
+        row.updated_at = moment
+        session.flush()
+        return _return_to_run(row)
+
+
+def get_return_to_run(*, session: Session, runner_id: int) -> ReturnToRunState | None:
+    """The runner's current (most recently started) programme, or None."""
+    with reading(session, "read the return-to-run programme"):
+        row = session.scalars(
+            sa.select(ReturnToRunRow)
+            .where(ReturnToRunRow.runner_id == runner_id)
+            .order_by(ReturnToRunRow.id.desc())
+            .limit(1)
+        ).one_or_none()
+        return _return_to_run(row) if row is not None else None
+
+
+def list_return_to_run(*, session: Session, runner_id: int) -> list[ReturnToRunState]:
+    """Every programme the runner has had, oldest first."""
+    with reading(session, "read the return-to-run programmes"):
+        rows = session.scalars(
+            sa.select(ReturnToRunRow)
+            .where(ReturnToRunRow.runner_id == runner_id)
+            .order_by(ReturnToRunRow.id)
+        )
+        return [_return_to_run(row) for row in rows]
+
+
+def _return_to_run_row(session: Session, runner_id: int, programme_id: int) -> ReturnToRunRow:
+    row = session.get(ReturnToRunRow, programme_id)
+    if row is None or row.runner_id != runner_id:
+        raise StoreError(f"There is no return-to-run programme {programme_id} for this runner.")
+    return row
+
+
+def _return_to_run(row: ReturnToRunRow) -> ReturnToRunState:
+    status = _STATUSES.get(row.status)
+    if status is None:  # the CHECK constraint keeps this from happening
+        raise StoreError(f"Return-to-run programme {row.id} has an unknown status {row.status!r}.")
+    return ReturnToRunState(
+        id=row.id,
+        started_on=row.started_on,
+        stage=row.stage,
+        status=status,
+        last_decision=row.last_decision,
+        why=tuple(row.why),
+        decided_on=row.decided_on,
+        updated_at=row.updated_at,
+    )
+
+
+# Forget ----------------------------------------------------------------------------------------
+
+# Children first, so that no database relies on ON DELETE CASCADE.
+_RUNNER_TABLES = ("activity_file", "activity", "return_to_run", "check_in", "assessment")
+
+
+def delete_everything_for(*, session: Session, runner_id: int) -> dict[str, int]:
+    """Delete the runner and everything stored about them; the rows deleted, per table."""
+    deleted: dict[str, int] = {}
+    with writing(session, "delete your data"):
+        for name in _RUNNER_TABLES:
+            table = Base.metadata.tables[name]
+            deleted[name] = _delete(session, sa.delete(table).where(table.c.runner_id == runner_id))
+        deleted["runner"] = _delete(session, sa.delete(RunnerRow).where(RunnerRow.id == runner_id))
+        # Rows loaded earlier in this session are gone from the database: forget them here too.
+        session.expunge_all()
+    return deleted
+
+
+def _delete(session: Session, statement: sa.Delete) -> int:
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return result.rowcount
