@@ -1,0 +1,80 @@
+"""Connecting: SQLite pragmas, PostgreSQL URLs, and plain errors for bad URLs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from backstride.errors import StoreError
+from backstride.store import make_engine, open_store, repo
+from backstride.store.tables import RunnerRow
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def test_sqlite_files_have_foreign_keys_on_and_use_wal(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.db'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        engine.dispose()
+
+
+def test_the_folder_of_a_sqlite_file_is_created(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'new' / 'folder' / 'b.db'}"):
+        assert (tmp_path / "new" / "folder" / "b.db").is_file()
+
+
+def test_a_memory_database_is_shared_by_every_session() -> None:
+    with open_store("sqlite://") as store:
+        with store.session() as first:
+            runner = repo.get_or_create_personal_runner(session=first)
+        with store.session() as second:
+            assert repo.get_runner(session=second, runner_id=runner.id) == runner
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres", "postgresql+psycopg"])
+def test_postgresql_urls_use_psycopg_3(scheme: str) -> None:
+    engine = make_engine(f"{scheme}://coach:secret@db.example/team")
+    try:
+        assert engine.url.drivername == "postgresql+psycopg"
+    finally:
+        engine.dispose()
+
+
+def test_a_string_that_is_not_a_url_gives_a_plain_error() -> None:
+    with pytest.raises(StoreError, match="is not a database URL"):
+        make_engine("my database please")
+
+
+def test_an_unknown_database_gives_a_plain_error() -> None:
+    with pytest.raises(StoreError, match="No database driver for 'nosuchdb'"):
+        make_engine("nosuchdb://somewhere/db")
+
+
+def test_an_unreachable_server_gives_a_plain_error_without_the_password() -> None:
+    with pytest.raises(StoreError, match="Could not read the database") as caught:
+        open_store("postgresql+psycopg://coach:secret@127.0.0.1:1/team")
+    message = str(caught.value)
+    assert "secret" not in message
+    assert "\n" not in message
+
+
+def test_savepoints_work_on_sqlite(tmp_path: Path) -> None:
+    """pysqlite's own transaction handling breaks SAVEPOINT; the engine works around it."""
+    with open_store(f"sqlite:///{tmp_path / 'b.db'}") as store, store.session() as session:
+        with session.begin():
+            session.add(RunnerRow(key="kept", time_zone="UTC", created_at=NOW))
+            nested = session.begin_nested()
+            session.add(RunnerRow(key="undone", time_zone="UTC", created_at=NOW))
+            session.flush()
+            nested.rollback()
+        keys = session.scalars(sa.select(RunnerRow.key)).all()
+        assert keys == ["kept"]

@@ -1,0 +1,91 @@
+"""The schema comes from the migrations, and the migrations agree with tables.py."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from backstride.errors import StoreError
+from backstride.store import head_revision, make_engine, open_store, schema_revision, upgrade
+from backstride.store.engine import alembic_config
+from backstride.store.tables import Base
+
+TABLES = {"runner", "assessment", "check_in", "return_to_run", "activity", "activity_file"}
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_builds_the_schema_in_an_empty_database(database_url: str) -> None:
+    assert schema_revision(database_url) is None
+    assert _tables(database_url) == set()
+
+    result = upgrade(database_url)
+
+    assert (result.before, result.after, result.changed) == (None, head_revision(), True)
+    assert _tables(database_url) == TABLES
+    assert not upgrade(database_url).changed
+
+
+def test_tables_py_and_the_migrations_agree(database_url: str) -> None:
+    """Like `alembic check`: autogenerate finds nothing to add to the migrations."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_go_down_to_nothing_and_up_again(database_url: str) -> None:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+    finally:
+        engine.dispose()
+    assert _tables(database_url) == set()
+    assert upgrade(database_url).after == head_revision()
+
+
+def test_open_store_migrates_on_first_use(database_url: str) -> None:
+    with open_store(database_url) as store:
+        assert schema_revision(store.engine) == head_revision()
+    assert _tables(database_url) == TABLES
+
+
+def test_open_store_can_leave_the_schema_alone(database_url: str) -> None:
+    with open_store(database_url, migrate=False):
+        pass
+    assert schema_revision(database_url) is None
+
+
+def test_a_database_from_a_newer_backstride_is_refused(database_url: str) -> None:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = 'from_future'"))
+    finally:
+        engine.dispose()
+    with pytest.raises(StoreError, match="newer version"):
+        open_store(database_url)
+
+
+def test_no_alembic_ini_is_needed() -> None:
+    config = alembic_config()
+    assert config.config_file_name is None
+    assert head_revision() == "0001"
