@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 LEVEL_STYLE = {
@@ -21,6 +22,15 @@ LEVEL_LABEL = {
     "self_care": "SELF-CARE",
 }
 DECISION_STYLE = {"stop": "bold red", "reduce": "bold yellow", "continue": "bold green"}
+
+
+def _item(console: Console, marker: str, body: RenderableType, indent: int = 2) -> None:
+    """A list item with a hanging indent, so wrapped lines stay under the text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=indent + len(marker), justify="right", no_wrap=True)
+    grid.add_column()
+    grid.add_row(marker, body)
+    console.print(grid)
 
 
 class _Citations:
@@ -74,7 +84,7 @@ def _running(console: Console, running: dict[str, Any]) -> None:
         heading.append(f"  ({running['rest_days']} days off running)")
     console.print(heading)
     for line in running["why"]:
-        console.print(f"  • {line}")
+        _item(console, "•", Text(line))
 
 
 def _startback(console: Console, startback: dict[str, Any] | None) -> None:
@@ -93,23 +103,24 @@ def _factors(console: Console, factors: list[dict[str, Any]], cite: _Citations) 
     console.print("\n[bold]What may be contributing[/bold]")
     for factor in factors:
         name = factor.get("name", factor["id"])
-        console.print(
-            f"  • [bold]{name}[/bold]: {factor['evidence']}{cite.mark(factor['sources'])}"
+        body = Text.assemble(
+            (name, "bold"), f": {factor['evidence']}{cite.mark(factor['sources'])}"
         )
+        _item(console, "•", body)
 
 
 def _plan(console: Console, plan: dict[str, Any], cite: _Citations) -> None:
     if plan["exercises"]:
         console.print(f"\n[bold]Exercises[/bold] ({plan.get('phase', '')} phase)")
         for number, exercise in enumerate(plan["exercises"], start=1):
-            console.print(
-                f"  {number}. [bold]{exercise['name']}[/bold]: {exercise['dose']}"
-                f"{cite.mark(exercise['sources'])}"
+            body = Text.assemble(
+                (exercise["name"], "bold"), f": {exercise['dose']}{cite.mark(exercise['sources'])}"
             )
+            _item(console, f"{number}.", body)
             for step in exercise.get("steps", []):
-                console.print(f"       - {step}")
+                _item(console, "-", Text(step), indent=6)
             for caution in exercise.get("cautions", []):
-                console.print(f"       [yellow]! {caution}[/yellow]")
+                _item(console, "!", Text(caution, style="yellow"), indent=6)
     _bullets(console, "Self-care", plan["self_care"], cite)
     _bullets(console, "Warm-up before a run", plan["warm_up"], cite)
     _bullets(console, "Cool-down after a run", plan["cool_down"], cite)
@@ -123,8 +134,9 @@ def _bullets(console: Console, heading: str, items: list[dict[str, Any]], cite: 
     console.print(f"\n[bold]{heading}[/bold]")
     for item in items:
         name = item.get("name")
-        lead = f"[bold]{name}[/bold]: " if name and name.lower() != item["text"].lower() else ""
-        console.print(f"  • {lead}{item['text']}{cite.mark(item['sources'])}", highlight=False)
+        body = Text.assemble((f"{name}: ", "bold") if name else "", item["text"])
+        body.append(cite.mark(item["sources"]))
+        _item(console, "•", body)
 
 
 def _unanswered(console: Console, names: list[str]) -> None:
@@ -143,7 +155,7 @@ def _sources(console: Console, sources: list[dict[str, Any]], cite: _Citations) 
     console.print("\n[bold]Sources[/bold]")
     for source_id, number in cite.order.items():
         source = by_id.get(source_id, {"citation": source_id})
-        console.print(f"  [{number}] {source['citation']}", highlight=False)
+        _item(console, f"[{number}]", Text(source["citation"]))
 
 
 def print_entry(entry: dict[str, Any], sources: list[dict[str, Any]]) -> None:

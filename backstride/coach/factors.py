@@ -48,7 +48,7 @@ class FactorFinding:
 
 def recognise_factors(intake: Intake, knowledge: KnowledgeBase) -> tuple[FactorFinding, ...]:
     """Every contributing factor the intake shows, with the evidence in the runner's numbers."""
-    factors = {f.id: f for f in knowledge.factors}
+    factors = knowledge.memo("factors_by_id", lambda kb: {f.id: f for f in kb.factors})
     findings = []
     for factor_id, recognise in RECOGNISERS.items():
         evidence = recognise(intake)
@@ -85,11 +85,11 @@ def _rapid_mileage_increase(intake: Intake) -> str | None:
     index, now, before = found
     rise = (now - before) / before * 100
     ago = len(weeks) - 1 - index
-    when = "last week" if ago == 0 else f"{ago + 1} weeks ago"
+    when = "in your most recent week" if ago == 0 else f"{ago} weeks before your most recent"
     return (
         f"Your weekly distance rose from {before:g} km to {now:g} km over two weeks "
-        f"(+{rise:.0f}%, the week ending {when}); rises of more than 30% in two weeks went with "
-        "more injuries in new runners."
+        f"(+{rise:.0f}%, {when}); rises of more than 30% in two weeks went with more injuries "
+        "in new runners."
     )
 
 
@@ -115,7 +115,7 @@ def _no_warm_up(intake: Intake) -> str | None:
     answer = intake.training.warm_up
     if answer not in ("never", "rarely"):
         return None
-    return f"You warm up {answer} before running."
+    return f"You {answer} warm up before running."
 
 
 @_recognises("weak_core")

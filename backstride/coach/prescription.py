@@ -17,13 +17,15 @@ from backstride.coach.running import RunningAdvice
 from backstride.coach.screening import StartBackScore
 from backstride.coach.triage import Triage
 from backstride.contracts.intake import Intake, Region
-from backstride.knowledge.models import Advice, Exercise, KnowledgeBase, Phase, Target
+from backstride.knowledge.models import Exercise, KnowledgeBase, Phase, Target
 
 ACUTE_DAYS = 3
 """The first days after onset, when only gentle mobility is given."""
 PAIN_FREE_MAX = 2
 """Worst pain this week at or below which the runner is treated as pain-free (prevention)."""
 EXERCISES_PER_PHASE: dict[Phase, int] = {"acute": 4, "subacute": 5, "prevention": 6}
+EDUCATION_ITEMS = 4
+"""Facts shown with a plan: enough to explain it, few enough to be read."""
 
 REGION_TARGETS: dict[Region, frozenset[Target]] = {
     "upper": frozenset({"upper", "thoracic"}),
@@ -92,20 +94,18 @@ def prescribe(
 ) -> Plan:
     """Build the plan for this runner. Pure: same input, same output."""
     if triage.level in ("emergency", "urgent"):
-        see = _advice(knowledge.self_care, ["see_clinician"])
+        see = _items(knowledge, ["see_clinician"])
         return Plan("none", (), see, (), (), (), (), ())
     phase = choose_phase(intake, running)
     helped = {ref for f in factors for ref in f.helps}
     return Plan(
         phase=phase,
         exercises=choose_exercises(intake, phase, helped, knowledge),
-        self_care=_advice(knowledge.self_care, _self_care_ids(intake, triage, running, startback)),
-        warm_up=_advice(knowledge.warm_up, _warm_up_ids(running, phase)),
-        cool_down=_advice(knowledge.cool_down, _cool_down_ids(running)),
-        form_cues=_advice(knowledge.form_cues, _form_cue_ids(intake, factors)),
-        prevention=_advice(
-            knowledge.prevention, [p.id for p in knowledge.prevention if p.id in helped]
-        ),
+        self_care=_items(knowledge, _self_care_ids(intake, triage, running, startback)),
+        warm_up=_items(knowledge, _warm_up_ids(running, phase)),
+        cool_down=_items(knowledge, _cool_down_ids(running)),
+        form_cues=_items(knowledge, _form_cue_ids(intake, factors)),
+        prevention=_items(knowledge, [p.id for p in knowledge.prevention if p.id in helped]),
         education=_education(factors, phase, knowledge),
     )
 
@@ -116,18 +116,40 @@ def choose_exercises(
     """The exercises for this phase that suit where it hurts and avoid what makes it worse."""
     targets = _targets(intake.pain.regions)
     excluded = _excluded_movements(intake, phase)
-    aggravators = set(intake.pain.aggravators)
+    aggravators = frozenset(intake.pain.aggravators)
     fitting = [
         e
-        for e in knowledge.exercises
-        if phase in e.phase
-        and not (set(e.avoid_if) & aggravators)
-        and not (set(e.movement) & excluded)
+        for e in knowledge.memo("exercise_tags", _exercise_tags)
+        if phase in e.phase and not (e.avoid_if & aggravators or e.movement & excluded)
     ]
     # Stable sort: exercises for the painful regions and the runner's factors come first, then
     # the knowledge base's own order.
-    fitting.sort(key=lambda e: (-len(targets & set(e.target)), e.id not in helped))
-    return tuple(_exercise_item(e) for e in fitting[: EXERCISES_PER_PHASE[phase]])
+    fitting.sort(key=lambda e: (-len(targets & e.target), e.id not in helped))
+    return _items(knowledge, (e.id for e in fitting[: EXERCISES_PER_PHASE[phase]]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Tags:
+    """An exercise's tags as sets, for quick matching."""
+
+    id: str
+    phase: frozenset[str]
+    target: frozenset[str]
+    movement: frozenset[str]
+    avoid_if: frozenset[str]
+
+
+def _exercise_tags(knowledge: KnowledgeBase) -> list[_Tags]:
+    return [
+        _Tags(
+            e.id,
+            frozenset(e.phase),
+            frozenset(e.target),
+            frozenset(e.movement),
+            frozenset(e.avoid_if),
+        )
+        for e in knowledge.exercises
+    ]
 
 
 def _targets(regions: Iterable[Region]) -> frozenset[Target]:
@@ -213,18 +235,25 @@ def _education(
     for finding in factors:
         wanted += by_factor[finding.id].education
     items = {e.id: e for e in knowledge.education}
-    chosen = dict.fromkeys(w for w in wanted if w in items)
-    return tuple(
-        PlanItem(e.id, e.id.replace("_", " "), e.text, tuple(e.sources))
-        for e in (items[i] for i in chosen)
-    )
+    chosen = list(dict.fromkeys(w for w in wanted if w in items))[:EDUCATION_ITEMS]
+    return tuple(PlanItem(i, "", items[i].text, tuple(items[i].sources)) for i in chosen)
 
 
-def _advice(entries: Iterable[Advice], ids: Iterable[str]) -> tuple[PlanItem, ...]:
-    """The entries named by `ids`, once each, in the order asked; unknown ids are a bug."""
-    by_id = {a.id: a for a in entries}
-    return tuple(_advice_item(by_id[i]) for i in dict.fromkeys(ids))
+def _plan_items(knowledge: KnowledgeBase) -> dict[str, PlanItem]:
+    """Every exercise and piece of advice as a plan item, by id (built once per base)."""
+    items = {e.id: _exercise_item(e) for e in knowledge.exercises}
+    for group in (
+        knowledge.self_care,
+        knowledge.warm_up,
+        knowledge.cool_down,
+        knowledge.form_cues,
+        knowledge.prevention,
+    ):
+        items.update((a.id, PlanItem(a.id, a.name, a.text, tuple(a.sources))) for a in group)
+    return items
 
 
-def _advice_item(advice: Advice) -> PlanItem:
-    return PlanItem(advice.id, advice.name, advice.text, tuple(advice.sources))
+def _items(knowledge: KnowledgeBase, ids: Iterable[str]) -> tuple[PlanItem, ...]:
+    """The plan items named by `ids`, once each, in the order asked; unknown ids are a bug."""
+    items = knowledge.memo("plan_items", _plan_items)
+    return tuple(items[i] for i in dict.fromkeys(ids))

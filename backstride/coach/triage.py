@@ -132,16 +132,24 @@ def triage(intake: Intake, knowledge: KnowledgeBase) -> Triage:
         )
     )
     level: TriageLevel = reasons[0].level if reasons else "self_care"
-    advice = next(a for a in knowledge.triage_levels if a.level == level)
+    advice = knowledge.memo("level_advice", lambda kb: {a.level: a for a in kb.triage_levels})[
+        level
+    ]
     unanswered = tuple(n for n in RED_FLAG_NAMES if getattr(intake.red_flags, n) is None)
     return Triage(level, reasons, advice.advice, advice.title, unanswered)
 
 
 def _reason(rule_id: str, knowledge: KnowledgeBase) -> TriageReason:
-    for flag in knowledge.red_flags:
-        if flag.id == rule_id:
-            return TriageReason(rule_id, flag.level, flag.why, tuple(flag.sources))
+    reasons = knowledge.memo("triage_reasons", _reasons)
+    if rule_id not in reasons:
+        raise LookupError(f"triage rule {rule_id!r} has no entry in the knowledge base")
+    return reasons[rule_id]
+
+
+def _reasons(knowledge: KnowledgeBase) -> dict[str, TriageReason]:
+    reasons = {
+        f.id: TriageReason(f.id, f.level, f.why, tuple(f.sources)) for f in knowledge.red_flags
+    }
     for rule in knowledge.triage_rules:
-        if rule.id == rule_id:
-            return TriageReason(rule_id, rule.level, rule.text, tuple(rule.sources))
-    raise LookupError(f"triage rule {rule_id!r} has no entry in the knowledge base")
+        reasons[rule.id] = TriageReason(rule.id, rule.level, rule.text, tuple(rule.sources))
+    return reasons

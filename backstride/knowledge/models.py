@@ -6,8 +6,8 @@ list of source ids, and every id an entry refers to must exist (see `KnowledgeBa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Literal
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -17,6 +17,7 @@ from backstride.domain import TriageLevel
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=3, strip_whitespace=True)]
 SourceIds = Annotated[list[Id], Field(min_length=1)]
+T = TypeVar("T")
 
 Target = Literal["upper", "side", "lower", "core", "hips", "thoracic", "legs"]
 Phase = Literal["acute", "subacute", "prevention"]
@@ -190,12 +191,20 @@ class KnowledgeBase(_Strict):
         """The kind and entry with this id, or None."""
         return self._index().get(entry_id)
 
+    def memo(self, name: str, build: Callable[[KnowledgeBase], T]) -> T:
+        """A value derived from this knowledge base, built once: the base is frozen.
+
+        Decisions use it for lookups they need on every call, e.g. entries by id.
+        """
+        cache: dict[str, Any] = self.__dict__.setdefault("_memo", {})
+        if name not in cache:
+            cache[name] = build(self)
+        return cast(T, cache[name])
+
     def _index(self) -> dict[str, tuple[str, _Entry]]:
-        cached: dict[str, tuple[str, _Entry]] | None = self.__dict__.get("_index_cache")
-        if cached is None:
-            cached = {entry.id: (kind, entry) for kind, entry in self.entries()}
-            object.__setattr__(self, "_index_cache", cached)
-        return cached
+        return self.memo(
+            "index", lambda kb: {entry.id: (kind, entry) for kind, entry in kb.entries()}
+        )
 
     def source(self, source_id: str) -> Source:
         """The source with this id (KeyError when missing)."""

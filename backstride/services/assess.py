@@ -122,11 +122,18 @@ def _advice(item: PlanItem) -> dict[str, Any]:
 def _cited_sources(document: dict[str, Any], kb: KnowledgeBase) -> list[dict[str, Any]]:
     """Every source the document cites, once, so each recommendation can be traced."""
     cited: dict[str, None] = {}
-    items = [*document["triage"]["reasons"], *document["factors"], *document["education"]]
-    items += [i for group in document["plan"].values() if isinstance(group, list) for i in group]
-    for item in items:
-        cited.update(dict.fromkeys(item["sources"]))
-    return [
-        {"id": s.id, "title": s.title, "citation": s.citation, "url": s.url}
-        for s in (kb.source(i) for i in cited)
-    ]
+    groups = [document["triage"]["reasons"], document["factors"], document["education"]]
+    groups += [g for g in document["plan"].values() if isinstance(g, list)]
+    for group in groups:
+        for item in group:
+            for source_id in item["sources"]:
+                cited[source_id] = None
+    described = kb.memo("source_documents", _source_documents)
+    return [dict(described[i]) for i in cited]
+
+
+def _source_documents(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
+    return {
+        s.id: {"id": s.id, "title": s.title, "citation": s.citation, "url": s.url}
+        for s in kb.sources
+    }

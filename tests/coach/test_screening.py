@@ -29,7 +29,9 @@ def test_not_given_scores_nothing():
         ({5}, 4, 2, 2),  # "extremely" counts
     ],
 )
-def test_totals_count_items_one_to_eight_and_bothersome_item_nine(agree, bother, total, psychosocial):
+def test_totals_count_items_one_to_eight_and_bothersome_item_nine(
+    agree, bother, total, psychosocial
+):
     score = score_startback(answers(agree, bother))
     assert (score.total, score.psychosocial) == (total, psychosocial)
 

@@ -1,0 +1,100 @@
+"""`backstride assess` with good and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from builders import SAMPLE_INTAKE
+
+from backstride.contracts.assessment import AssessmentOut
+
+
+@pytest.fixture
+def intake_file(tmp_path):
+    def write(document, name="intake.json"):
+        path = tmp_path / name
+        path.write_text(document if isinstance(document, str) else json.dumps(document))
+        return path
+
+    return write
+
+
+def test_json_output_follows_the_contract(run_cli, intake_file):
+    result = run_cli("assess", "--input", str(intake_file(SAMPLE_INTAKE)), "--format", "json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    AssessmentOut.model_validate(document)
+    assert document["triage"]["level"] == "self_care"
+    assert document["running"]["decision"] == "reduce"
+    assert document["startback"] == {"total": 4, "psychosocial": 2, "risk": "medium"}
+    assert "rapid_mileage_increase" in {f["id"] for f in document["factors"]}
+
+
+def test_text_report_puts_the_triage_first(run_cli, intake_file):
+    result = run_cli("assess", "--input", str(intake_file(SAMPLE_INTAKE)))
+    assert result.code == 0, result.err
+    first_lines = result.out.splitlines()[:3]
+    assert any("SELF-CARE" in line for line in first_lines)
+    for heading in ("Running today: REDUCE", "What may be contributing", "Exercises", "Sources"):
+        assert heading in result.out
+
+
+def test_emergency_report_says_what_to_do_now_and_gives_no_exercises(run_cli, intake_file):
+    document = {**SAMPLE_INTAKE, "red_flags": {"saddle_numbness": True}}
+    result = run_cli("assess", "--input", str(intake_file(document)))
+    assert result.code == 0
+    assert "EMERGENCY" in result.out.splitlines()[0] + result.out.splitlines()[1]
+    assert "Exercises" not in result.out
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("{not json", "not valid JSON at line 1"),
+        ("[1, 2]", "expected a JSON object"),
+        ({"pain": {}}, "age: missing; required: a whole number from 16 to 110"),
+        (
+            {"age": 40, "pain": {"nrs_now": 12}},
+            "pain.nrs_now: 12 is not allowed; expected a whole number from 0 to 10",
+        ),
+        ({"age": 40, "pain": {"nrs_now": "3"}}, "pain.nrs_now"),
+        ({"age": 40, "pain": {}, "colour": "red"}, "colour: unknown key"),
+        ({"age": 40, "pain": {"mood": 1}}, "pain.mood: unknown key in pain"),
+        (
+            {"age": 40, "pain": {"onset": "fast"}},
+            'pain.onset: "fast" is not allowed; expected one of: "sudden", "gradual"',
+        ),
+        ({"age": 40, "pain": {"regions": ["neck"]}}, "pain.regions.0"),
+        (
+            {"age": 40, "pain": {}, "red_flags": {"saddle_numbness": "yes"}},
+            "red_flags.saddle_numbness",
+        ),
+        ({"age": 40, "pain": {}, "startback": [True] * 8}, "startback"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_naming_the_field(run_cli, intake_file, document, message):
+    result = run_cli("assess", "--input", str(intake_file(document)), "--format", "json")
+    assert result.code == 2
+    assert result.out == ""
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert "Traceback" not in result.err
+
+
+def test_missing_file(run_cli, tmp_path):
+    result = run_cli("assess", "--input", str(tmp_path / "nope.json"))
+    assert result.code == 2
+    assert "no such file" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_without_input_and_without_a_terminal_names_the_flag(run_cli):
+    result = run_cli("assess")
+    assert result.code == 2
+    assert "--input FILE" in result.err
+
+
+def test_unknown_format_is_a_usage_error(run_cli, intake_file):
+    result = run_cli("assess", "--input", str(intake_file(SAMPLE_INTAKE)), "--format", "xml")
+    assert result.code == 2

@@ -1,0 +1,48 @@
+"""Fixtures shared by every test package. Builders live in tests/builders.py."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from backstride.knowledge import KnowledgeBase, load_knowledge
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    """The shipped knowledge base, loaded once."""
+    return load_knowledge()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file, then a fresh PostgreSQL schema.
+
+    The PostgreSQL run needs BACKSTRIDE_TEST_POSTGRES_URL and is skipped without it.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'backstride.db'}"
+        return
+    server = os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("set BACKSTRIDE_TEST_POSTGRES_URL to run the PostgreSQL tests")
+    yield from _fresh_postgres_schema(server)
+
+
+def _fresh_postgres_schema(server: str) -> Iterator[str]:
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(server, poolclass=sa.pool.NullPool)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        url = sa.make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
