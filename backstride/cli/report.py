@@ -142,9 +142,10 @@ def _bullets(console: Console, heading: str, items: list[dict[str, Any]], cite: 
 def _unanswered(console: Console, names: list[str]) -> None:
     if not names:
         return
+    count = "1 safety question was" if len(names) == 1 else f"{len(names)} safety questions were"
     console.print(
-        f"\n[yellow]{len(names)} safety questions were not answered and count as 'no': "
-        f"{', '.join(names)}. Answer them for a complete triage.[/yellow]"
+        f"\n[yellow]{count} not answered and counted as 'no': {', '.join(names)}. "
+        "Answer them for a complete triage.[/yellow]"
     )
 
 
