@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint fix pytest bench clean
+.PHONY: install run test lint fix pytest bench docs clean
 
 install: $(STAMP)
 
@@ -33,6 +33,10 @@ fix: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+docs: install
+	COLUMNS=80 NO_COLOR=1 $(BIN)/backstride assess --input examples/intake.json \
+		| sed 's/[[:space:]]*$$//' > docs/sample-report.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build *.egg-info
