@@ -51,6 +51,7 @@ from backstride.store.tables import (
 )
 
 __all__ = [
+    "create_runner",
     "delete_everything_for",
     "get_activity_file",
     "get_checkin",
@@ -107,6 +108,24 @@ def get_or_create_personal_runner(
                 row = _runner_by_key(session, PERSONAL_RUNNER_KEY)
                 if row is None:
                     raise
+        return _runner(row)
+
+
+def create_runner(
+    *,
+    session: Session,
+    key: str,
+    name: str | None = None,
+    time_zone: str = "UTC",
+    now: datetime | None = None,
+) -> Runner:
+    """A new runner known by `key` (team mode: one per athlete); StoreError if `key` is taken."""
+    with writing(session, f"create the runner {key!r}"):
+        row = RunnerRow(
+            key=key, name=name, time_zone=time_zone, run_days=None, created_at=_now(now)
+        )
+        session.add(row)
+        session.flush()
         return _runner(row)
 
 

@@ -70,6 +70,8 @@ class RunnerRow(Base):
     """A runner and their profile. `key` names the personal runner ("personal")."""
 
     __tablename__ = "runner"
+    # Never reuse the id of a forgotten runner (SQLite would, without AUTOINCREMENT).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64), unique=True)

@@ -69,17 +69,21 @@ _number = st.one_of(
 )
 
 
+# Mostly close together, so that the 60-second rule is exercised at its edges.
+_starts = st.one_of(
+    st.integers(-300, 300).map(lambda s: T0 + timedelta(seconds=s)),
+    st.integers(-300_000_000, 300_000_000).map(lambda us: T0 + timedelta(microseconds=us)),
+    st.datetimes(
+        min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    ),
+)
+
+
 @st.composite
 def activities(draw: st.DrawFn) -> Activity:
     """Any activity the importers could give, start in UTC to the microsecond."""
     return Activity(
-        start=draw(
-            st.datetimes(
-                min_value=datetime(1990, 1, 1),
-                max_value=datetime(2100, 1, 1),
-                timezones=st.just(UTC),
-            )
-        ),
+        start=draw(_starts),
         sport=draw(st.sampled_from(["running", "cycling", "walking", "swimming", "hiking"])),
         sub_sport=draw(st.one_of(st.none(), _text)),
         distance_m=draw(_number),

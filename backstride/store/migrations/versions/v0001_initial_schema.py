@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("created_at", _UTC, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_runner"),
         sa.UniqueConstraint("key", name="uq_runner_key"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "assessment",
