@@ -13,6 +13,16 @@ import sqlalchemy as sa
 from backstride.knowledge import KnowledgeBase, load_knowledge
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep every test's records away from the real user's data folder and database."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BACKSTRIDE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        patch.delenv("BACKSTRIDE_DATABASE_URL", raising=False)
+        patch.delenv("BACKSTRIDE_MODE", raising=False)
+        yield
+
+
 @pytest.fixture(scope="session")
 def knowledge() -> KnowledgeBase:
     """The shipped knowledge base, loaded once."""

@@ -12,6 +12,7 @@ import sys
 import typer
 
 from backstride.cli import assess as _assess
+from backstride.cli import db as _db
 from backstride.cli import kb as _kb
 from backstride.cli import schema as _schema
 
@@ -26,6 +27,7 @@ app = typer.Typer(
 app.command("assess")(_assess.assess)
 app.add_typer(_kb.app, name="kb")
 app.add_typer(_schema.app, name="schema")
+app.add_typer(_db.app, name="db")
 
 INPUT_ERROR_EXIT = 2
 OTHER_ERROR_EXIT = 1

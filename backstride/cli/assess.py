@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from backstride.cli.options import OutputFormat, print_json, require_terminal
+from backstride.cli.options import Db, Format, OutputFormat, print_json, require_terminal
 
 
 def assess(
@@ -21,25 +21,40 @@ def assess(
             dir_okay=False,
         ),
     ] = None,
-    format: Annotated[
-        OutputFormat,
-        typer.Option("--format", "-f", help="text: a readable report; json: the contract."),
-    ] = OutputFormat.text,
+    format: Format = OutputFormat.text,
+    save: Annotated[
+        bool, typer.Option("--save/--no-save", help="Keep the assessment in your record.")
+    ] = True,
+    db: Db = None,
 ) -> None:
     """Assess your back pain: triage first, then running today, likely causes and a plan."""
-    from backstride.services.assess import assess_intake, assessment_document, read_intake
+    from backstride.services.assess import (
+        assess_intake,
+        assessment_document,
+        intake_document,
+        parse_intake,
+        read_intake,
+    )
 
     if input is None:
         require_terminal("--input FILE")
         from backstride.cli.questionnaire import ask_intake
 
         intake = ask_intake()
+        given = intake_document(intake)
     else:
-        intake = read_intake(input)
+        given = read_intake(input)
+        intake = parse_intake(given, origin=input.name)
     document = assessment_document(assess_intake(intake))
+    # The report comes first: a runner must see the triage even if the record cannot be written.
     if format is OutputFormat.json:
         print_json(document)
     else:
         from backstride.cli.report import print_assessment
 
         print_assessment(document)
+    if save:
+        from backstride.services.record import open_record
+
+        with open_record(db) as record:
+            record.save_assessment(given, document)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from typing import Annotated
+
+import typer
 
 from backstride.errors import InputInvalid
 
@@ -13,6 +16,22 @@ class OutputFormat(StrEnum):
 
     text = "text"
     json = "json"
+
+
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        help="Database URL (SQLAlchemy form); default: BACKSTRIDE_DATABASE_URL, or a SQLite "
+        "file in your data folder.",
+        show_default=False,
+    ),
+]
+Format = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="text: a readable report; json: the contract."),
+]
 
 
 def require_terminal(flag: str) -> None:

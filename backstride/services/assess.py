@@ -16,11 +16,21 @@ from backstride.contracts.messages import describe_validation_error
 from backstride.errors import InputInvalid, IntakeInvalid
 from backstride.knowledge import KnowledgeBase, load_knowledge
 
-__all__ = ["Assessment", "assess_intake", "assessment_document", "parse_intake", "read_intake"]
+__all__ = [
+    "Assessment",
+    "assess_intake",
+    "assessment_document",
+    "intake_document",
+    "parse_intake",
+    "read_intake",
+]
 
 
-def read_intake(path: Path) -> Intake:
-    """Read an intake JSON file; every problem becomes a one-line `InputInvalid`."""
+def read_intake(path: Path) -> dict[str, Any]:
+    """Read an intake JSON file as given (check it with `parse_intake`).
+
+    Every problem becomes a one-line `InputInvalid` naming the file.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
@@ -31,20 +41,30 @@ def read_intake(path: Path) -> Intake:
         raise InputInvalid(f"{path}: not a UTF-8 text file; save the intake as UTF-8 JSON") from exc
     except OSError as exc:
         raise InputInvalid(f"{path}: cannot be read ({exc.strerror})") from exc
-    return parse_intake(text, origin=path.name)
+    return _json_object(text, origin=path.name)
+
+
+def _json_object(text: str | bytes, *, origin: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IntakeInvalid(
+            f"{origin}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
+        ) from exc
+    if not isinstance(data, dict):
+        raise IntakeInvalid(f"{origin}: expected a JSON object with at least 'age' and 'pain'")
+    return data
+
+
+def intake_document(intake: Intake) -> dict[str, Any]:
+    """The intake as a JSON object with only the answers given (what a stored record keeps)."""
+    return intake.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
 
 
 def parse_intake(data: str | bytes | dict[str, Any], *, origin: str = "intake") -> Intake:
     """Check an intake given as JSON text or as a parsed object."""
     if isinstance(data, str | bytes):
-        try:
-            data = json.loads(data)
-        except json.JSONDecodeError as exc:
-            raise IntakeInvalid(
-                f"{origin}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
-            ) from exc
-    if not isinstance(data, dict):
-        raise IntakeInvalid(f"{origin}: expected a JSON object with at least 'age' and 'pain'")
+        data = _json_object(data, origin=origin)
     try:
         return Intake.model_validate(data)
     except ValidationError as exc:

@@ -98,3 +98,37 @@ def test_without_input_and_without_a_terminal_names_the_flag(run_cli):
 def test_unknown_format_is_a_usage_error(run_cli, intake_file):
     result = run_cli("assess", "--input", str(intake_file(SAMPLE_INTAKE)), "--format", "xml")
     assert result.code == 2
+
+
+def test_each_assessment_is_kept_in_the_record_as_given(run_cli, intake_file, tmp_path):
+    from backstride.store import open_store, repo
+
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    path = intake_file(SAMPLE_INTAKE)
+    assert run_cli("assess", "--input", str(path), "--db", url).code == 0
+    assert run_cli("assess", "--input", str(path), "--db", url, "--format", "json").code == 0
+    assert run_cli("assess", "--input", str(path), "--db", url, "--no-save").code == 0
+    with open_store(url) as store, store.session() as session:
+        runner = repo.get_or_create_personal_runner(session=session)
+        kept = repo.list_assessments(session=session, runner_id=runner.id)
+    assert len(kept) == 2
+    assert kept[0].intake == SAMPLE_INTAKE
+    assert kept[0].output["triage"]["level"] == "self_care"
+
+
+def test_the_database_url_can_come_from_the_environment(
+    run_cli, intake_file, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("BACKSTRIDE_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    assert run_cli("assess", "--input", str(intake_file(SAMPLE_INTAKE))).code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_an_unreachable_database_still_shows_the_triage_then_fails(run_cli, intake_file, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    url = f"sqlite:///{tmp_path / 'a-file' / 'x.db'}"
+    result = run_cli("assess", "--input", str(intake_file(SAMPLE_INTAKE)), "--db", url)
+    assert "SELF-CARE" in result.out
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1

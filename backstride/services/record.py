@@ -1,0 +1,60 @@
+"""The runner's record: open the store for the runner being served, in one place.
+
+Personal mode has exactly one runner; team mode passes the signed-in athlete's id.
+
+```python
+with open_record(db=None) as record:      # --db URL, or BACKSTRIDE_DATABASE_URL, or the default
+    record.save_assessment(intake_document, output_document)
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from backstride.settings import Settings, resolve_database_url
+from backstride.store import AssessmentRecord, Runner, Store, open_store, repo
+
+
+@dataclass(frozen=True)
+class Record:
+    """An open store and the runner whose record it is."""
+
+    store: Store
+    runner: Runner
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session for several reads or writes; each store function is its own transaction."""
+        with self.store.session() as session:
+            yield session
+
+    def save_assessment(
+        self, intake: Mapping[str, Any], output: Mapping[str, Any]
+    ) -> AssessmentRecord:
+        """Keep an assessment: the intake as given and the output as printed."""
+        with self.session() as session:
+            return repo.save_assessment(
+                session=session, runner_id=self.runner.id, intake=intake, output=output
+            )
+
+
+def database_url(db: str | None = None) -> str:
+    """The URL to use: `--db` > BACKSTRIDE_DATABASE_URL > a SQLite file in the data folder."""
+    return resolve_database_url(db, settings=Settings())
+
+
+@contextmanager
+def open_record(db: str | None = None, *, runner_id: int | None = None) -> Iterator[Record]:
+    """Open the store (migrating it on first use) with the personal runner or `runner_id`."""
+    with open_store(database_url(db)) as store, store.session() as session:
+        if runner_id is None:
+            runner = repo.get_or_create_personal_runner(session=session)
+        else:
+            runner = repo.get_runner(session=session, runner_id=runner_id)
+        yield Record(store, runner)
