@@ -29,6 +29,10 @@ def writing(session: Session, action: str) -> Iterator[None]:
                 yield
         else:
             with session.begin():
+                if session.get_bind().dialect.name == "sqlite":
+                    # Take SQLite's write lock at BEGIN: a second writer then waits its turn
+                    # (busy timeout) instead of failing when its snapshot turns out stale.
+                    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
                 yield
     except SQLAlchemyError as exc:
         raise StoreError(f"Could not {action}: {describe(exc)}") from exc

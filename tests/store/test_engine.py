@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -78,3 +79,25 @@ def test_savepoints_work_on_sqlite(tmp_path: Path) -> None:
             nested.rollback()
         keys = session.scalars(sa.select(RunnerRow.key)).all()
         assert keys == ["kept"]
+
+
+def test_concurrent_writers_on_a_sqlite_file_wait_their_turn(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    with open_store(url) as store:
+        with store.session() as session:
+            runners = [repo.create_runner(session=session, key=f"r{i}") for i in range(4)]
+
+        def write_diary(runner_id: int) -> None:
+            with store.session() as session:
+                for day in range(1, 26):
+                    repo.upsert_checkin(
+                        session=session,
+                        runner_id=runner_id,
+                        checkin={"date": f"2026-03-{day:02d}", "morning_pain": day % 10},
+                    )
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(write_diary, [r.id for r in runners]))
+        with store.session() as session:
+            for r in runners:
+                assert len(repo.list_checkins(session=session, runner_id=r.id)) == 25

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -89,3 +91,14 @@ def test_no_alembic_ini_is_needed() -> None:
     config = alembic_config()
     assert config.config_file_name is None
     assert head_revision() == "0001"
+
+
+def test_first_use_from_several_processes_at_once_migrates_once(database_url: str) -> None:
+    def first_use(_: int) -> str | None:
+        with open_store(database_url) as store:
+            return schema_revision(store.engine)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        revisions = list(pool.map(first_use, range(4)))
+    assert revisions == [head_revision()] * 4
+    assert _tables(database_url) == TABLES
