@@ -15,6 +15,7 @@ from backstride.cli import assess as _assess
 from backstride.cli import db as _db
 from backstride.cli import kb as _kb
 from backstride.cli import schema as _schema
+from backstride.cli import training as _training
 
 app = typer.Typer(
     name="backstride",
@@ -25,6 +26,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.command("assess")(_assess.assess)
+app.command("activities")(_training.activities)
+app.command("load")(_training.load)
 app.add_typer(_kb.app, name="kb")
 app.add_typer(_schema.app, name="schema")
 app.add_typer(_db.app, name="db")
