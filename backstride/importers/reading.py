@@ -1,0 +1,222 @@
+"""Reading sources into outcomes: one at a time, or many on every core in a stable order."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import itertools
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from pathlib import Path
+
+from backstride.domain import Activity
+from backstride.errors import ImportFailed, NotAnActivity
+from backstride.importers import garmin, strava
+from backstride.importers.archive import ArchiveReader, gunzip, read_limited
+from backstride.importers.fit import read_fit
+from backstride.importers.gpx import read_gpx
+from backstride.importers.model import MAX_FILE_BYTES, ImportOutcome, SourceFile
+from backstride.importers.sources import SUPPORTED, classify
+from backstride.importers.tcx import read_tcx
+
+_READERS = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
+
+#: A Garmin summary starting this close to an activity file of the same export is that file.
+SUMMARY_MATCH_S = 300
+
+#: Below this many sources, starting worker processes costs more than it saves.
+_POOL_FROM = 8
+
+
+def _failed(source: SourceFile, reason: str) -> ImportOutcome:
+    return ImportOutcome(source, "failed", reason=reason)
+
+
+def _with_hint(activities: list[Activity], source: SourceFile) -> tuple[Activity, ...]:
+    """Use the export index's sport where the file itself did not say."""
+    hint = source.sport_hint
+    if hint is None:
+        return tuple(activities)
+    return tuple(
+        replace(a, sport=hint[0], sub_sport=hint[1]) if a.sport == "generic" else a
+        for a in activities
+    )
+
+
+def decode(source: SourceFile, data: bytes) -> ImportOutcome:
+    """Decode the bytes of an activity source. Never raises: failures become outcomes."""
+    try:
+        if source.gzipped:
+            data = gunzip(data)
+        reader = _READERS[source.kind or ""]
+        digest = hashlib.sha256(data).hexdigest()
+        activities = reader(data, file=source.name, sha256=digest)
+        return ImportOutcome(source, "imported", _with_hint(activities, source))
+    except NotAnActivity as exc:
+        return ImportOutcome(source, "skipped", reason=str(exc))
+    except ImportFailed as exc:
+        return _failed(source, str(exc))
+    # A bug in one reader must not stop an import of thousands of files; the outcome says so.
+    except Exception as exc:
+        return _failed(source, f"could not be read because of an unexpected error ({exc!r})")
+
+
+def read_data(name: str, data: bytes) -> ImportOutcome:
+    """Decode an activity file given as bytes (an upload, say); the name picks the format."""
+    found = classify(name)
+    source = SourceFile(name, Path(name), None if found is None else found[0], size=len(data))
+    if found is None:
+        return _failed(source, f"not a supported file ({SUPPORTED})")
+    if len(data) > MAX_FILE_BYTES:
+        return _failed(source, "the file is over the size limit; refused")
+    return decode(replace(source, gzipped=found[1]), data)
+
+
+def _load(source: SourceFile, archives: ArchiveReader) -> bytes:
+    if source.in_archive:
+        return archives.read(source.path, source.members)
+    try:
+        with source.path.open("rb") as stream:
+            return read_limited(stream, MAX_FILE_BYTES, "the file")
+    except OSError as exc:
+        raise ImportFailed(f"the file could not be read ({exc.strerror or exc})") from exc
+
+
+def _read_index(source: SourceFile, archives: ArchiveReader) -> ImportOutcome:
+    opened = (
+        archives.open(source.path, source.members) if source.in_archive else source.path.open("rb")
+    )
+    with opened as stream:
+        if source.kind == "strava_csv":
+            rows = strava.read_rows(stream)
+            found = (strava.manual_activity(r, file=source.name) for r in rows if not r.filename)
+            activities = tuple(a for a in found if a is not None)
+        else:
+            activities = tuple(garmin.read_summaries(stream, file=source.name))
+    return ImportOutcome(source, "imported", activities)
+
+
+def read_source(source: SourceFile, archives: ArchiveReader | None = None) -> ImportOutcome:
+    """Read one source into an outcome. Never raises: failures become outcomes.
+
+    Garmin summaries come back whole here; `read_sources` leaves out those that duplicate an
+    activity file of the same export.
+    """
+    if source.problem is not None or source.kind is None:
+        return _failed(source, source.problem or f"not a supported file ({SUPPORTED})")
+    if archives is None:
+        with ArchiveReader() as own:
+            return read_source(source, own)
+    try:
+        if source.kind in ("strava_csv", "garmin_summaries"):
+            return _read_index(source, archives)
+        return decode(source, _load(source, archives))
+    except ImportFailed as exc:
+        return _failed(source, str(exc))
+    except OSError as exc:
+        return _failed(source, f"could not be read ({exc})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Many sources, on every core
+
+_worker_archives: ArchiveReader | None = None
+
+
+def _work(source: SourceFile, data: bytes | None) -> ImportOutcome:
+    """Run in a worker process: decode bytes sent along, or read the source itself."""
+    global _worker_archives
+    if data is not None:
+        return decode(source, data)
+    # Kept open between jobs so an export's zip directory is read once per worker, not per file.
+    if _worker_archives is None:
+        _worker_archives = ArchiveReader()
+    return read_source(source, _worker_archives)
+
+
+class _SummaryFilter:
+    """Leaves out Garmin summaries that an activity file of the same export already gave."""
+
+    def __init__(self) -> None:
+        self._starts: dict[Path, list[float]] = {}
+
+    def __call__(self, outcome: ImportOutcome) -> ImportOutcome:
+        source = outcome.source
+        if source.kind == "garmin_summaries":
+            return self._filter(outcome)
+        if source.in_archive and outcome.activities:
+            starts = self._starts.setdefault(source.path, [])
+            for activity in outcome.activities:
+                bisect.insort(starts, activity.start.timestamp())
+        return outcome
+
+    def _filter(self, outcome: ImportOutcome) -> ImportOutcome:
+        starts = self._starts.get(outcome.source.path, [])
+        kept = tuple(a for a in outcome.activities if not self._matches(starts, a))
+        dropped = len(outcome.activities) - len(kept)
+        if not dropped:
+            return outcome
+        note = f"{dropped} summaries left out: the export holds their activity files"
+        return replace(outcome, activities=kept, warnings=(*outcome.warnings, note))
+
+    @staticmethod
+    def _matches(starts: list[float], activity: Activity) -> bool:
+        moment = activity.start.timestamp()
+        i = bisect.bisect_left(starts, moment - SUMMARY_MATCH_S)
+        return i < len(starts) and starts[i] <= moment + SUMMARY_MATCH_S
+
+
+def read_sources(
+    sources: Iterable[SourceFile], *, workers: int | None = None
+) -> Iterator[ImportOutcome]:
+    """Read many sources, on `workers` processes (default: every core), yielding outcomes in order.
+
+    Outcomes come out in the order of `sources`, whatever order the work finishes in, so an
+    import is repeatable. At most a few sources per worker are in flight, so memory stays bounded
+    however many there are. Members of nested zips are read here, in order, and their bytes sent
+    to the workers; everything else the workers read themselves.
+    """
+    workers = workers or os.cpu_count() or 1
+    pending = iter(sources)
+    head = list(itertools.islice(pending, _POOL_FROM))
+    keep = _SummaryFilter()
+    if workers <= 1 or len(head) < _POOL_FROM:
+        with ArchiveReader() as archives:
+            for source in itertools.chain(head, pending):
+                yield keep(read_source(source, archives))
+        return
+    yield from (keep(o) for o in _read_in_pool(itertools.chain(head, pending), workers))
+
+
+def _read_in_pool(sources: Iterator[SourceFile], workers: int) -> Iterator[ImportOutcome]:
+    window: deque[tuple[SourceFile, Future[ImportOutcome]]] = deque()
+    with ArchiveReader() as archives, ProcessPoolExecutor(max_workers=workers) as pool:
+        for source in sources:
+            window.append((source, pool.submit(_work, *_job(source, archives))))
+            if len(window) >= 4 * workers:
+                yield _result(*window.popleft())
+        while window:
+            yield _result(*window.popleft())
+
+
+def _job(source: SourceFile, archives: ArchiveReader) -> tuple[SourceFile, bytes | None]:
+    nested = len(source.members) > 1 and source.problem is None
+    if not nested or source.kind not in _READERS:
+        return source, None
+    try:
+        return source, archives.read(source.path, source.members)
+    except ImportFailed as exc:
+        return replace(source, problem=str(exc)), None
+
+
+def _result(source: SourceFile, future: Future[ImportOutcome]) -> ImportOutcome:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return _failed(source, "the process decoding it stopped unexpectedly")
+    except Exception as exc:
+        return _failed(source, f"could not be read because of an unexpected error ({exc!r})")
