@@ -22,6 +22,14 @@ def assess(
         ),
     ] = None,
     format: Format = OutputFormat.text,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history",
+            help="Fill in your weekly distance, runs per week and downhill running from the "
+            "activity files you imported.",
+        ),
+    ] = False,
     save: Annotated[
         bool, typer.Option("--save/--no-save", help="Keep the assessment in your record.")
     ] = True,
@@ -45,6 +53,8 @@ def assess(
     else:
         given = read_intake(input)
         intake = parse_intake(given, origin=input.name)
+    if history:
+        intake = _with_history(intake, db)
     document = assessment_document(assess_intake(intake))
     # The report comes first: a runner must see the triage even if the record cannot be written.
     if format is OutputFormat.json:
@@ -58,3 +68,22 @@ def assess(
 
         with open_record(db) as record:
             record.save_assessment(given, document)
+
+
+def _with_history(intake, db):
+    import datetime as dt
+    import sys
+
+    from backstride.services.assess import fill_from_history
+    from backstride.services.load import runner_history
+    from backstride.services.record import open_record
+
+    with open_record(db) as record:
+        measured = runner_history(record, today=dt.date.today())
+    filled = fill_from_history(intake, measured)
+    if filled is intake:
+        sys.stderr.write(
+            "backstride: no runs stored for the last 4 weeks, so your own answers are used; "
+            "bring your activity files in with `backstride import PATH`\n"
+        )
+    return filled

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from backstride.contracts.intake import Intake
 from backstride.knowledge.models import KnowledgeBase
@@ -85,12 +86,22 @@ def _rapid_mileage_increase(intake: Intake) -> str | None:
     index, now, before = found
     rise = (now - before) / before * 100
     ago = len(weeks) - 1 - index
-    when = "in your most recent week" if ago == 0 else f"{ago} weeks before your most recent"
+    last_monday = intake.training.last_week_start
+    if last_monday is not None:
+        monday = last_monday - timedelta(weeks=ago)
+        when = f"the week of {monday.day} {monday:%B} against the week of {_day(monday, -2)}"
+    else:
+        when = "in your most recent week" if ago == 0 else f"{ago} weeks before your most recent"
     return (
         f"Your weekly distance rose from {before:g} km to {now:g} km over two weeks "
         f"(+{rise:.0f}%, {when}); rises of more than 30% in two weeks went with more injuries "
         "in new runners."
     )
+
+
+def _day(monday: date, weeks: int) -> str:
+    day = monday + timedelta(weeks=weeks)
+    return f"{day.day} {day:%B}"
 
 
 @_recognises("new_runner")
@@ -135,7 +146,13 @@ def _no_cross_training(intake: Intake) -> str | None:
 @_recognises("downhill_running")
 def _downhill_running(intake: Intake) -> str | None:
     answer = intake.training.downhill
+    share = intake.training.downhill_share
     if answer in ("often", "always"):
+        if share is not None:
+            return (
+                f"{share:.0%} of your recent runs descended 15 m or more per km: you run "
+                f"downhill {answer}."
+            )
         return f"You run downhill {answer}."
     if "downhill" in intake.pain.aggravators:
         return "Running downhill makes your pain worse."

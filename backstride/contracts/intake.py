@@ -6,6 +6,7 @@ and counts as "not reported": the report lists the red-flag questions left unans
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -124,6 +125,16 @@ class Training(_Contract):
     core_sessions_per_week: Annotated[int, Field(ge=0, le=21, strict=True)] | None = None
     cross_training_sessions_per_week: Annotated[int, Field(ge=0, le=21, strict=True)] | None = None
     shoe_km: Annotated[float, Field(ge=0, le=20000)] | None = None
+    last_week_start: date | None = Field(
+        None,
+        description="The Monday of the most recent week in weekly_distance_km, when known "
+        "(filled in from activity files by `assess --history`).",
+    )
+    downhill_share: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        None,
+        description="Share of recent runs that descended 15 m or more per km (from activity "
+        "files).",
+    )
 
 
 StartBackAnswers = tuple[

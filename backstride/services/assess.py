@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 
 from backstride.coach.assessment import Assessment, assess
 from backstride.coach.prescription import PlanItem
+from backstride.coach.training_load import TrainingHistory
 from backstride.contracts.assessment import SCHEMA_VERSION
 from backstride.contracts.intake import Intake
 from backstride.contracts.messages import describe_validation_error
@@ -20,6 +22,7 @@ __all__ = [
     "Assessment",
     "assess_intake",
     "assessment_document",
+    "fill_from_history",
     "intake_document",
     "parse_intake",
     "read_intake",
@@ -69,6 +72,27 @@ def parse_intake(data: str | bytes | dict[str, Any], *, origin: str = "intake") 
         return Intake.model_validate(data)
     except ValidationError as exc:
         raise IntakeInvalid(describe_validation_error(exc, Intake)) from exc
+
+
+def fill_from_history(intake: Intake, history: TrainingHistory) -> Intake:
+    """The intake with its training fields measured from activity files.
+
+    Weekly distance, runs per week, the downhill answer and the week dates come from the
+    stored runs; the runner's other answers stay as given. Without any stored run in those
+    weeks the intake is returned unchanged.
+    """
+    if not any(history.weekly_distance_km):
+        return intake
+    measured: dict[str, Any] = {
+        "weekly_distance_km": [round(km, 1) for km in history.weekly_distance_km],
+        "runs_per_week": round(history.runs_per_week),
+        "last_week_start": history.first_week_start
+        + timedelta(weeks=len(history.weekly_distance_km) - 1),
+    }
+    if history.downhill is not None:
+        measured |= {"downhill": history.downhill, "downhill_share": history.downhill_share}
+    training = intake.training.model_copy(update=measured)
+    return intake.model_copy(update={"training": training})
 
 
 def assess_intake(intake: Intake, knowledge: KnowledgeBase | None = None) -> Assessment:

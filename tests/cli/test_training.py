@@ -121,3 +121,37 @@ def test_activities_when_there_are_none(run_cli, tmp_path):
     result = run_cli("activities", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
     assert result.code == 0
     assert "backstride import" in result.out
+
+
+def test_assess_with_history_quotes_the_runners_real_weeks(run_cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    this_monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    weekly = [20, 22, 24, 33]  # the last four complete weeks, oldest first
+    runs = []
+    for weeks_ago, km in zip(range(4, 0, -1), weekly, strict=True):
+        monday = this_monday - dt.timedelta(weeks=weeks_ago)
+        runs += [run(monday, km / 2, descent=20 * km), run(monday + dt.timedelta(days=3), km / 2)]
+    with open_store(url) as store, store.session() as session:
+        runner = repo.get_or_create_personal_runner(session=session)
+        repo.save_activities(session=session, runner_id=runner.id, activities=runs)
+    intake = tmp_path / "intake.json"
+    intake.write_text(
+        json.dumps({"age": 40, "pain": {"nrs_now": 2}, "training": {"weekly_distance_km": [5]}})
+    )
+    result = run_cli("assess", "-i", str(intake), "--history", "-f", "json", "--db", url)
+    assert result.code == 0, result.err
+    factors = {f["id"]: f["evidence"] for f in json.loads(result.out)["factors"]}
+    last = this_monday - dt.timedelta(weeks=1)
+    assert "from 22 km to 33 km" in factors["rapid_mileage_increase"]
+    assert f"the week of {last.day} {last:%B}" in factors["rapid_mileage_increase"]
+    assert "50% of your recent runs descended" in factors["downhill_running"]
+
+
+def test_assess_with_history_but_no_runs_says_so(run_cli, tmp_path):
+    intake = tmp_path / "intake.json"
+    intake.write_text(json.dumps({"age": 40, "pain": {}}))
+    result = run_cli(
+        "assess", "-i", str(intake), "--history", "--db", f"sqlite:///{tmp_path / 'e.db'}"
+    )
+    assert result.code == 0
+    assert "no runs stored" in result.err
