@@ -19,13 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,7 +29,16 @@ from sqlalchemy.pool import StaticPool
 
 from backstride.errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+#: The newest migration in migrations/versions. Opening a store compares the database with it
+#: using one query, so Alembic (slow to import) is loaded only when a migration must run.
+#: tests/store/test_migrations.py keeps it equal to Alembic's own head.
+HEAD_REVISION = "0001"
 
 # Any constant works: it only has to be the same for every Backstride process.
 _PG_MIGRATION_LOCK = 0x6261636B73747264  # "backstrd"
@@ -122,6 +127,8 @@ def upgrade(target: Engine | str | URL) -> SchemaUpgrade:
     with _engine_for(target) as engine:
         before = schema_revision(engine)
         _check_known(before, engine)
+        from alembic import command
+
         try:
             with _migration_connection(engine) as connection:
                 config = alembic_config()
@@ -141,12 +148,23 @@ def schema_revision(target: Engine | str | URL) -> str | None:
     with _engine_for(target) as engine:
         try:
             with engine.connect() as connection:
-                return MigrationContext.configure(connection).get_current_revision()
+                return _read_revision(connection)
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"Could not read the database at {_safe(engine.url)}: {_first_line(exc)}. "
                 "Check the URL (--db or BACKSTRIDE_DATABASE_URL) and that the server is running."
             ) from exc
+
+
+def _read_revision(connection: Connection) -> str | None:
+    """What Alembic records in its version table; None when the table is missing or empty."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    query = sa.text("SELECT version_num FROM alembic_version")
+    rows: list[str] = list(connection.execute(query).scalars())
+    if len(rows) > 1:  # pragma: no cover - only one branch of migrations exists
+        raise StoreError("The database records several schema revisions; please report this.")
+    return rows[0] if rows else None
 
 
 def head_revision() -> str:
@@ -159,6 +177,8 @@ def head_revision() -> str:
 
 def alembic_config() -> Config:
     """An Alembic configuration for the shipped migrations, built in code."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
@@ -167,12 +187,13 @@ def alembic_config() -> Config:
 
 @lru_cache(maxsize=1)
 def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
 def _upgrade_if_behind(engine: Engine) -> None:
-    current = schema_revision(engine)
-    if current != head_revision():
+    if schema_revision(engine) != HEAD_REVISION:
         upgrade(engine)
 
 
@@ -243,7 +264,14 @@ def _make_sqlite_engine(url: URL, *, echo: bool) -> Engine:
         )
     else:
         if not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"Could not create the folder {folder} for the database "
+                    f"({exc.strerror or exc}); pass --db with a path you can write to."
+                ) from exc
         engine = sa.create_engine(url, echo=echo, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S})
     sa.event.listen(engine, "connect", _sqlite_on_connect(use_wal=not in_memory))
     sa.event.listen(engine, "begin", _sqlite_on_begin)

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 
 from backstride.errors import StoreError
 from backstride.store import head_revision, make_engine, open_store, schema_revision, upgrade
-from backstride.store.engine import alembic_config
+from backstride.store.engine import HEAD_REVISION, alembic_config
 from backstride.store.tables import Base
 
 TABLES = {"runner", "assessment", "check_in", "return_to_run", "activity", "activity_file"}
@@ -91,6 +91,7 @@ def test_no_alembic_ini_is_needed() -> None:
     config = alembic_config()
     assert config.config_file_name is None
     assert head_revision() == "0001"
+    assert head_revision() == HEAD_REVISION
 
 
 def test_first_use_from_several_processes_at_once_migrates_once(database_url: str) -> None:
