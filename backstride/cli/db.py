@@ -12,10 +12,9 @@ app = typer.Typer(help="Look after the database (migrations).", no_args_is_help=
 @app.command("upgrade")
 def upgrade(db: Db = None) -> None:
     """Bring the database schema up to date (this also happens on first use)."""
-    from backstride.services.record import database_url
-    from backstride.store import upgrade as upgrade_schema
+    from backstride.services.record import upgrade_database
 
-    result = upgrade_schema(database_url(db))
+    result = upgrade_database(db)
     if result.changed:
         typer.echo(f"Database upgraded from revision {result.before or 'none'} to {result.after}.")
     else:

@@ -18,7 +18,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backstride.settings import Settings, resolve_database_url
-from backstride.store import AssessmentRecord, Runner, Store, open_store, repo
+from backstride.store import (
+    AssessmentRecord,
+    Runner,
+    SchemaUpgrade,
+    Store,
+    open_store,
+    repo,
+    upgrade,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,11 @@ class Record:
 def database_url(db: str | None = None) -> str:
     """The URL to use: `--db` > BACKSTRIDE_DATABASE_URL > a SQLite file in the data folder."""
     return resolve_database_url(db, settings=Settings())
+
+
+def upgrade_database(db: str | None = None) -> SchemaUpgrade:
+    """Run the database migrations up to date (`backstride db upgrade`)."""
+    return upgrade(database_url(db))
 
 
 @contextmanager

@@ -1,0 +1,113 @@
+"""The import rule of DESIGN.md: each layer imports only the layers below it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "backstride"
+
+# Layer -> prefixes it must not import.
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "domain.py": ("backstride", "pydantic", "sqlalchemy"),
+    "errors.py": ("backstride", "pydantic", "sqlalchemy"),
+    "contracts": (
+        "backstride.coach",
+        "backstride.store",
+        "backstride.services",
+        "backstride.cli",
+        "backstride.web",
+        "backstride.importers",
+        "sqlalchemy",
+    ),
+    "knowledge": (
+        "backstride.coach",
+        "backstride.store",
+        "backstride.services",
+        "backstride.cli",
+        "backstride.web",
+        "backstride.importers",
+        "sqlalchemy",
+    ),
+    "coach": (
+        "sqlalchemy",
+        "alembic",
+        "fastapi",
+        "typer",
+        "click",
+        "rich",
+        "backstride.store",
+        "backstride.services",
+        "backstride.cli",
+        "backstride.web",
+        "backstride.importers",
+        "backstride.reports",
+        "backstride.settings",
+    ),
+    "importers": (
+        "sqlalchemy",
+        "backstride.store",
+        "backstride.coach",
+        "backstride.services",
+        "backstride.cli",
+        "backstride.web",
+        "backstride.knowledge",
+    ),
+    "store": (
+        "backstride.coach",
+        "backstride.services",
+        "backstride.cli",
+        "backstride.web",
+        "backstride.importers",
+        "backstride.knowledge",
+        "backstride.reports",
+    ),
+    "reports": (
+        "sqlalchemy",
+        "backstride.store",
+        "backstride.services",
+        "backstride.cli",
+        "backstride.web",
+    ),
+    "services": ("backstride.cli", "backstride.web", "typer", "fastapi"),
+    "cli": ("backstride.store", "backstride.importers", "sqlalchemy", "backstride.web"),
+}
+# The coach must not read the clock or the disk: it is given `today` and its data.
+COACH_CALLS = ("date.today", "datetime.now", "time.time", "open")
+
+
+def imported_modules(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def layer_files(layer: str) -> list[Path]:
+    target = PACKAGE / layer
+    return [target] if target.suffix == ".py" else sorted(target.rglob("*.py"))
+
+
+@pytest.mark.parametrize("layer", FORBIDDEN)
+def test_layer_imports(layer):
+    files = layer_files(layer)
+    assert files, f"no modules found for layer {layer}"
+    for path in files:
+        for name in imported_modules(path):
+            for prefix in FORBIDDEN[layer]:
+                assert not (name == prefix or name.startswith(prefix + ".")), (
+                    f"{path.relative_to(PACKAGE.parent)} imports {name}"
+                )
+
+
+def test_the_coach_reads_no_clock_and_no_files():
+    for path in layer_files("coach"):
+        source = path.read_text(encoding="utf-8")
+        for call in COACH_CALLS:
+            assert f"{call}(" not in source, f"{path.name} calls {call}()"
