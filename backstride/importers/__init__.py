@@ -27,6 +27,8 @@ for outcome in read_sources(sources):            # decodes on every core, in the
   worker processes (default: every core), outcomes in input order, memory bounded. It also
   leaves out Garmin summaries whose activity file is in the same export.
 * `read_data(name, data) -> ImportOutcome`: decodes bytes already in memory (an upload).
+* `load_data(source) -> bytes`: a source's bytes after removing zip and gzip layers (the bytes
+  its activities' sha256 is of), for keeping the original file; raises `ImportFailed`.
 * `classify(name)`: the format a file name says (.fit, .gpx, .tcx, each optionally .gz).
 * `decode(source, data)`: decodes bytes already loaded for a source (what workers run).
 
@@ -47,7 +49,13 @@ from backstride.importers.model import (
     SourceFile,
     SourceKind,
 )
-from backstride.importers.reading import decode, read_data, read_source, read_sources
+from backstride.importers.reading import (
+    decode,
+    load_data,
+    read_data,
+    read_source,
+    read_sources,
+)
 from backstride.importers.sources import classify, scan
 
 __all__ = [
@@ -59,6 +67,7 @@ __all__ = [
     "SourceKind",
     "classify",
     "decode",
+    "load_data",
     "read_data",
     "read_source",
     "read_sources",

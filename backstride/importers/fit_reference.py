@@ -98,6 +98,8 @@ def summarise_fit_reference(data: bytes) -> FitSummary:
                 for frame in reader:
                     if isinstance(frame, fitdecode.FitDataMessage):
                         _collect(summary, frame)
-    except (fitdecode.FitError, ValueError, KeyError, IndexError, TypeError) as exc:
+    # fitdecode raises its own errors, but also struct, assertion and arithmetic errors on damaged
+    # input; whatever it raises, the file could not be read.
+    except Exception as exc:
         raise ImportFailed(f"fitdecode could not read it ({exc})") from exc
     return summary

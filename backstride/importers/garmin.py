@@ -49,10 +49,14 @@ def summary_activity(entry: dict[str, Any], *, file: str) -> Activity | None:
     distance = _number(entry, "distance", 100)
     if not (elapsed or distance):
         return None
+    try:
+        start = datetime.fromtimestamp(start_ms / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
     sport, sub_sport = sport_from_name(type_key)
     activity_id = entry.get("activityId")
     return Activity(
-        start=datetime.fromtimestamp(start_ms / 1000, tz=UTC),
+        start=start,
         sport=sport,
         sub_sport=sub_sport,
         distance_m=distance,

@@ -37,6 +37,7 @@ class _GpxHandler:
         self.track = TrackBuilder()
         self.creator: str | None = None
         self.sport_text: str | None = None
+        self.track_points = 0
         self.route_points = 0
         self.waypoints = 0
         self.in_track = False
@@ -81,6 +82,7 @@ class _GpxHandler:
         if code == self.capturing:
             self._captured(code, "".join(self.text))
         elif code == _TRKPT and self.in_segment:
+            self.track_points += 1
             self.track.add_point(self.lat, self.lon, self.ele, self.time)
         elif code == _TRKSEG:
             self.track.end_segment()
@@ -141,7 +143,7 @@ def read_gpx(data: bytes, *, file: str, sha256: str) -> list[Activity]:
 def _no_track(handler: _GpxHandler) -> Exception:
     if handler.route_points:
         return NotAnActivity("not an activity (a planned route, not a recorded track)")
-    if handler.track.totals.points or handler.in_track:
+    if handler.track_points:
         return NoUsableData("the track points have no times, so when it happened is unknown")
     if handler.waypoints:
         return NotAnActivity("not an activity (waypoints only, no recorded track)")

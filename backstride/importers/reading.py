@@ -86,6 +86,25 @@ def _load(source: SourceFile, archives: ArchiveReader) -> bytes:
         raise ImportFailed(f"the file could not be read ({exc.strerror or exc})") from exc
 
 
+_loading_archives: ArchiveReader | None = None
+
+
+def load_data(source: SourceFile) -> bytes:
+    """The bytes of an activity source after removing zip and gzip layers.
+
+    These are the bytes each of its activities' `sha256` is of, for keeping the original file.
+    The last archives opened stay open, so loading the members of an export in the order
+    `scan` gave them reads each (nested) zip front to back once. Raises `ImportFailed`.
+    """
+    global _loading_archives
+    if source.problem is not None or source.kind not in _READERS:
+        raise ImportFailed(source.problem or "not an activity file")
+    if _loading_archives is None:
+        _loading_archives = ArchiveReader()
+    data = _load(source, _loading_archives)
+    return gunzip(data) if source.gzipped else data
+
+
 def _read_index(source: SourceFile, archives: ArchiveReader) -> ImportOutcome:
     opened = (
         archives.open(source.path, source.members) if source.in_archive else source.path.open("rb")

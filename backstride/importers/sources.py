@@ -71,13 +71,17 @@ def scan(paths: Iterable[str | os.PathLike[str]]) -> Iterator[SourceFile]:
 
 def _scan_folder(root: Path, archives: ArchiveReader) -> Iterator[SourceFile]:
     summaries: list[SourceFile] = []
+    # An unzipped Strava export keeps activities.csv next to the activities/ folder, so the
+    # hints of a folder hold for everything below it.
+    hints_of: dict[Path, Hints] = {}
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         here = Path(folder)
-        hints: Hints = {}
+        hints = hints_of.get(here.parent, {}) if here != root else {}
         if _STRAVA_INDEX in files:
             hints, index = _strava_folder_index(here / _STRAVA_INDEX)
             yield from index
+        hints_of[here] = hints
         for name in sorted(files):
             if name.lower().endswith(_GARMIN_SUMMARIES):
                 summaries.append(_index_source(here / name, "garmin_summaries"))

@@ -155,6 +155,14 @@ def read_rows(stream: IO[bytes]) -> Iterator[StravaRow]:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
     reader = csv.reader(text)
     try:
+        yield from _parse(reader)
+    finally:
+        # The caller owns `stream`: hand it back rather than let the wrapper close it.
+        text.detach()
+
+
+def _parse(reader: Iterator[list[str]]) -> Iterator[StravaRow]:
+    try:
         header = next(reader, None)
         if header is None:
             raise ImportFailed("activities.csv is empty")

@@ -27,8 +27,16 @@ EARTH_RADIUS_M = 6_371_008.8
 CLIMB_BAND_M = 2.0
 
 
+#: Times outside these years are damaged, not recorded: GPS watches did not exist before.
+EARLIEST = datetime(1980, 1, 1, tzinfo=UTC).timestamp()
+LATEST = datetime(2100, 1, 1, tzinfo=UTC).timestamp()
+
+
 def parse_time(text: str) -> float | None:
-    """An ISO 8601 time as seconds since 1970 (UTC); a time without a zone is taken as UTC."""
+    """An ISO 8601 time as seconds since 1970 (UTC); a time without a zone is taken as UTC.
+
+    Unreadable times, and times before 1980 or after 2099, count as missing.
+    """
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -36,9 +44,10 @@ def parse_time(text: str) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
-        return moment.timestamp()
+        seconds = moment.timestamp()
     except (OverflowError, ValueError):
         return None
+    return seconds if EARLIEST <= seconds < LATEST else None
 
 
 def parse_number(text: str) -> float | None:

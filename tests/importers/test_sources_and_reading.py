@@ -1,0 +1,119 @@
+"""Scanning paths and reading sources: order, problems, parallel decoding, uploads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backstride.importers import classify, read_data, read_source, read_sources, scan
+
+from .builders import gpx, gz
+from .corpus import CORPUS, needs_corpus
+
+
+def _gpx(minute: int) -> bytes:
+    return gpx(
+        [
+            [
+                (0.0, 0.0, 1.0, f"2024-01-01T10:{minute:02d}:00Z"),
+                (0.0, 0.001, 1.0, f"2024-01-01T10:{minute:02d}:30Z"),
+            ]
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("run.fit", ("fit", False)),
+        ("RUN.FIT", ("fit", False)),
+        ("run.fit.gz", ("fit", True)),
+        ("ride.gpx.gz", ("gpx", True)),
+        ("swim.tcx", ("tcx", False)),
+        ("notes.txt", None),
+        ("run.gz", None),
+    ],
+)
+def test_classify(name: str, expected: tuple[str, bool] | None) -> None:
+    assert classify(name) == expected
+
+
+def test_folders_are_walked_in_a_stable_order_and_other_files_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "2.gpx").write_bytes(_gpx(2))
+    (tmp_path / "a" / "1.gpx.gz").write_bytes(gz(_gpx(1)))
+    (tmp_path / "a" / "notes.txt").write_text("hello")
+    (tmp_path / ".hidden.gpx").write_bytes(_gpx(3))
+    names = [Path(s.name).name for s in scan([tmp_path])]
+    assert names == ["1.gpx.gz", "2.gpx"]
+
+
+def test_missing_and_unsupported_paths_come_out_as_problems(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    missing, unsupported = scan([tmp_path / "nope.fit", notes])
+    assert missing.problem == "no such file or folder"
+    assert (
+        unsupported.problem is not None and "'.txt' is not a supported file" in unsupported.problem
+    )
+    outcome = read_source(unsupported)
+    assert (outcome.status, outcome.reason) == ("failed", unsupported.problem)
+    assert str(outcome).startswith(f"{notes}: failed: ")
+
+
+def test_one_bad_file_never_stops_the_others(tmp_path: Path) -> None:
+    (tmp_path / "1.gpx").write_bytes(_gpx(1))
+    (tmp_path / "2.gpx").write_bytes(b"<gpx><trk>")
+    (tmp_path / "3.fit").write_bytes(b"\x0e\x10garbage")
+    (tmp_path / "4.gpx").write_bytes(_gpx(4))
+    statuses = [o.status for o in read_sources(scan([tmp_path]), workers=1)]
+    assert statuses == ["imported", "failed", "failed", "imported"]
+
+
+def test_parallel_reading_keeps_the_input_order(tmp_path: Path) -> None:
+    for i in range(12):
+        (tmp_path / f"{i:02d}.gpx").write_bytes(_gpx(i) if i % 5 else b"broken")
+    sources = list(scan([tmp_path]))
+    in_process = list(read_sources(sources, workers=1))
+    on_two = list(read_sources(sources, workers=2))
+    assert on_two == in_process
+    assert [o.file for o in on_two] == [s.name for s in sources]
+
+
+@needs_corpus
+@pytest.mark.corpus
+def test_the_whole_corpus_reads_the_same_in_parallel() -> None:
+    sources = list(scan([CORPUS]))
+    assert len(sources) == sum(1 for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".tsv")
+    assert list(read_sources(sources, workers=2)) == [read_source(s) for s in sources]
+
+
+def test_uploaded_bytes_are_read_by_name() -> None:
+    outcome = read_data("morning.gpx.gz", gz(_gpx(0)))
+    assert outcome.status == "imported"
+    assert outcome.activities[0].source_file == "morning.gpx.gz"
+    assert read_data("morning.docx", b"x").status == "failed"
+
+
+def test_load_data_gives_the_bytes_the_hash_is_of(tmp_path: Path) -> None:
+    import hashlib
+    import zipfile
+
+    from backstride.errors import ImportFailed
+    from backstride.importers import load_data
+
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as archive:
+        archive.writestr("a.gpx.gz", gz(_gpx(1)))
+        archive.writestr("b.gpx", _gpx(2))
+    outer = tmp_path / "export.zip"
+    with zipfile.ZipFile(outer, "w") as archive:
+        archive.write(inner, "parts/UploadedFiles_0-_Part1.zip")
+        archive.writestr("c.gpx", _gpx(3))
+    for source in scan([outer]):
+        [activity] = read_source(source).activities
+        assert hashlib.sha256(load_data(source)).hexdigest() == activity.sha256
+    with pytest.raises(ImportFailed):
+        load_data(next(iter(scan([tmp_path / "missing.fit"]))))
