@@ -119,7 +119,20 @@ class _TcxHandler:
         if code == self.capturing:
             self.parser.CharacterDataHandler = None
             self.capturing = -1
-            self._field(code, "".join(self.text))
+            text = "".join(self.text)
+            # Trackpoint fields are most of the file: handled here without further calls.
+            if not self.in_point:
+                self._field(code, text)
+            elif code == _TIME:
+                self.time = parse_time(text)
+            elif code == _LAT:
+                self.lat = parse_number(text)
+            elif code == _LON:
+                self.lon = parse_number(text)
+            elif code == _ALTITUDE:
+                self.alt = parse_number(text)
+            elif code == _DISTANCE:
+                self.point_distance = parse_number(text)
         elif code == _TRACKPOINT:
             self.in_point = False
             if self.current is not None:
@@ -143,9 +156,6 @@ class _TcxHandler:
                 parts.track.totals.max_point_distance_m = distance
 
     def _field(self, code: int, text: str) -> None:
-        if self.in_point:
-            self._point_field(code, text)
-            return
         parts = self.current
         if parts is None:
             return
@@ -165,18 +175,6 @@ class _TcxHandler:
                 parts.lap_ends.append(self.lap_start + value)
         else:
             parts.lap_distance_m = (parts.lap_distance_m or 0.0) + value
-
-    def _point_field(self, code: int, text: str) -> None:
-        if code == _TIME:
-            self.time = parse_time(text)
-        elif code == _LAT:
-            self.lat = parse_number(text)
-        elif code == _LON:
-            self.lon = parse_number(text)
-        elif code == _ALTITUDE:
-            self.alt = parse_number(text)
-        elif code == _DISTANCE:
-            self.point_distance = parse_number(text)
 
 
 def _distance(parts: _ActivityParts) -> float | None:
