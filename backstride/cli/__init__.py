@@ -14,6 +14,7 @@ import typer
 from backstride.cli import assess as _assess
 from backstride.cli import db as _db
 from backstride.cli import kb as _kb
+from backstride.cli import progress as _progress
 from backstride.cli import schema as _schema
 from backstride.cli import training as _training
 
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.command("assess")(_assess.assess)
 app.command("activities")(_training.activities)
 app.command("load")(_training.load)
+app.command("progress")(_progress.progress)
 app.add_typer(_kb.app, name="kb")
 app.add_typer(_schema.app, name="schema")
 app.add_typer(_db.app, name="db")
