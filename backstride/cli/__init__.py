@@ -13,6 +13,7 @@ import typer
 
 from backstride.cli import assess as _assess
 from backstride.cli import db as _db
+from backstride.cli import importing as _importing
 from backstride.cli import kb as _kb
 from backstride.cli import progress as _progress
 from backstride.cli import schema as _schema
@@ -27,6 +28,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.command("assess")(_assess.assess)
+app.command("import")(_importing.import_files)
 app.command("activities")(_training.activities)
 app.command("load")(_training.load)
 app.command("progress")(_progress.progress)
