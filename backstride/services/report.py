@@ -1,0 +1,353 @@
+"""The physio report: gather the runner's record and assemble a `reports.PhysioReport`.
+
+`runner_report` reads the store (latest assessment, check-ins, programmes, runs);
+`build_report` is the pure assembly, every piece of advice cited by number. Rendering is in
+`reports.physio_pdf` and `reports.physio_html`.
+
+```python
+with open_record(db) as record:
+    report = runner_report(record, today=date.today())
+write_pdf(report, Path("report.pdf"))
+```
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from backstride.coach.training_load import LoadReport, WeeklyIncreaseFlag, week_start
+from backstride.errors import BackstrideError
+from backstride.knowledge import KnowledgeBase, load_knowledge
+from backstride.reports.physio_report import (
+    AdherenceSection,
+    Cited,
+    ExerciseDays,
+    LoadSection,
+    LoadWeekLine,
+    PhysioReport,
+    RedFlagLine,
+    RedFlagSection,
+    ReturnToRunSection,
+    SourceLine,
+    StartBackSection,
+    TriageSection,
+    day_text,
+)
+from backstride.services.load import flag_text, runner_load, runner_zone
+from backstride.services.progress import DEFAULT_PROGRESS_WEEKS, build_progress, stage_marks
+from backstride.services.record import Record
+from backstride.store import repo
+from backstride.store.records import AssessmentRecord, CheckInRecord, ReturnToRunState
+
+__all__ = ["ADHERENCE_DAYS", "RecordExtract", "build_report", "runner_report"]
+
+#: Adherence and red flags look back this many days (4 weeks), from the plan's date at most.
+ADHERENCE_DAYS = 28
+_ACWR_SOURCES = ("williams_2017", "lolli_2019", "impellizzeri_2020")
+_STARTBACK_SOURCES = ("keele_startback",)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordExtract:
+    """What the report reads from the record, as of `today` in the runner's time zone."""
+
+    runner: str
+    today: dt.date
+    tz: dt.tzinfo
+    assessment: AssessmentRecord | None
+    check_ins: tuple[CheckInRecord, ...]
+    programmes: tuple[ReturnToRunState, ...]
+    load: LoadReport
+
+
+def runner_report(
+    record: Record,
+    *,
+    today: dt.date,
+    weeks: int = DEFAULT_PROGRESS_WEEKS,
+    knowledge: KnowledgeBase | None = None,
+) -> PhysioReport:
+    """The report of the runner's record as of `today`, over the `weeks` weeks ending then."""
+    load = runner_load(record, weeks=weeks, until=today)
+    since = min(load.weeks[0].week_start, today - dt.timedelta(days=ADHERENCE_DAYS - 1))
+    with record.session() as session:
+        runner_id = record.runner.id
+        extract = RecordExtract(
+            runner=record.runner.name or "",
+            today=today,
+            tz=runner_zone(record),
+            assessment=repo.latest_assessment(session=session, runner_id=runner_id),
+            check_ins=tuple(
+                repo.list_checkins(
+                    session=session, runner_id=runner_id, date_from=since, date_to=today
+                )
+            ),
+            programmes=tuple(repo.list_return_to_run(session=session, runner_id=runner_id)),
+            load=load,
+        )
+    return build_report(extract, knowledge or load_knowledge())
+
+
+def build_report(extract: RecordExtract, knowledge: KnowledgeBase) -> PhysioReport:
+    """Assemble the report from what was read. Pure; BackstrideError when there is nothing."""
+    progress = build_progress(
+        extract.load, extract.check_ins, extract.programmes, stages=len(knowledge.return_to_run)
+    )
+    assessment = extract.assessment
+    if assessment is None and progress.is_empty:
+        raise BackstrideError(
+            f"nothing to report yet: no assessment, and no check-ins with pain, runs or "
+            f"return-to-run programme from {day_text(progress.first_day)} to "
+            f"{day_text(progress.until)}. Start with `backstride assess`, then log your days "
+            "with `backstride checkin`"
+        )
+    sources = _Sources(knowledge, assessment)
+    assessed_on = _local_day(assessment, extract.tz)
+    output = assessment.output if assessment is not None else {}
+    return PhysioReport(
+        runner=extract.runner,
+        made_on=extract.today,
+        progress=progress,
+        triage=_triage(output, assessed_on, knowledge, sources),
+        startback=_startback(output, sources),
+        return_to_run=_return_to_run(extract.programmes, knowledge, sources),
+        adherence=_adherence(output, assessed_on, extract, sources),
+        red_flags=_red_flags(assessment, assessed_on, extract, knowledge, sources),
+        load=_load(extract.load, sources),
+        sources=sources.lines(),
+        disclaimer=knowledge.disclaimer,
+    )
+
+
+class _Sources:
+    """Numbers each source the first time it is cited: 1, 2, ..."""
+
+    def __init__(self, knowledge: KnowledgeBase, assessment: AssessmentRecord | None) -> None:
+        self._knowledge = knowledge
+        self._order: dict[str, int] = {}
+        stored = assessment.output.get("sources", []) if assessment is not None else []
+        # A stored assessment names its sources; they stay readable if the knowledge changes.
+        self._stored: dict[str, Mapping[str, Any]] = {
+            s["id"]: s for s in stored if isinstance(s, Mapping) and "id" in s
+        }
+
+    def cite(self, ids: Sequence[str]) -> tuple[int, ...]:
+        return tuple(self._order.setdefault(i, len(self._order) + 1) for i in dict.fromkeys(ids))
+
+    def lines(self) -> tuple[SourceLine, ...]:
+        return tuple(self._line(i, n) for i, n in self._order.items())
+
+    def _line(self, source_id: str, number: int) -> SourceLine:
+        try:
+            source = self._knowledge.source(source_id)
+        except KeyError:
+            stored = self._stored.get(source_id, {})
+            return SourceLine(number, str(stored.get("citation", source_id)), stored.get("url"))
+        return SourceLine(number, source.citation, source.url)
+
+
+def _local_day(assessment: AssessmentRecord | None, tz: dt.tzinfo) -> dt.date | None:
+    return None if assessment is None else assessment.created_at.astimezone(tz).date()
+
+
+def _triage(
+    output: Mapping[str, Any],
+    assessed_on: dt.date | None,
+    knowledge: KnowledgeBase,
+    sources: _Sources,
+) -> TriageSection | None:
+    triage, running = output.get("triage"), output.get("running")
+    if assessed_on is None or not isinstance(triage, Mapping) or not isinstance(running, Mapping):
+        return None
+    level = str(triage.get("level", ""))
+    advice_sources = next((t.sources for t in knowledge.triage_levels if t.level == level), [])
+    questions = {flag.id: flag.short_question for flag in knowledge.red_flags}
+    return TriageSection(
+        assessed_on=assessed_on,
+        level=level,
+        title=str(triage.get("title", "")),
+        advice=Cited(str(triage.get("advice", "")), sources.cite(advice_sources)),
+        reasons=tuple(
+            Cited(str(r.get("text", r.get("id", ""))), sources.cite(r.get("sources", [])))
+            for r in triage.get("reasons", [])
+        ),
+        running_decision=str(running.get("decision", "")),
+        running_why=tuple(str(w) for w in running.get("why", [])),
+        unanswered_red_flags=tuple(
+            questions.get(i, i) for i in triage.get("unanswered_red_flags", [])
+        ),
+    )
+
+
+def _startback(output: Mapping[str, Any], sources: _Sources) -> StartBackSection | None:
+    score = output.get("startback")
+    if not isinstance(score, Mapping):
+        return None
+    return StartBackSection(
+        total=int(score["total"]),
+        psychosocial=int(score["psychosocial"]),
+        risk=str(score["risk"]),
+        sources=sources.cite(_STARTBACK_SOURCES),
+    )
+
+
+def _return_to_run(
+    programmes: Sequence[ReturnToRunState], knowledge: KnowledgeBase, sources: _Sources
+) -> ReturnToRunSection | None:
+    if not programmes:
+        return None
+    current = programmes[-1]
+    stage = next((s for s in knowledge.return_to_run if s.stage == current.stage), None)
+    return ReturnToRunSection(
+        stage=current.stage,
+        stages=len(knowledge.return_to_run),
+        stage_name=stage.name if stage else f"stage {current.stage}",
+        session=stage.session if stage else "",
+        status=current.status,
+        started_on=current.started_on,
+        last_decision=current.last_decision,
+        decided_on=current.decided_on,
+        why=current.why,
+        marks=tuple(stage_marks([current])),
+        sources=sources.cite(stage.sources if stage else ["pain_monitoring_model"]),
+    )
+
+
+def _adherence(
+    output: Mapping[str, Any],
+    assessed_on: dt.date | None,
+    extract: RecordExtract,
+    sources: _Sources,
+) -> AdherenceSection | None:
+    plan = output.get("plan")
+    exercises = plan.get("exercises", []) if isinstance(plan, Mapping) else []
+    if assessed_on is None or not exercises:
+        return None
+    date_to = extract.today
+    date_from = min(max(assessed_on, date_to - dt.timedelta(days=ADHERENCE_DAYS - 1)), date_to)
+    done = [
+        set(c.data.get("exercises_done") or [])
+        for c in extract.check_ins
+        if date_from <= c.date <= date_to
+    ]
+    plan_ids = {str(e["id"]) for e in exercises}
+    return AdherenceSection(
+        date_from=date_from,
+        date_to=date_to,
+        days=(date_to - date_from).days + 1,
+        days_logged=len(done),
+        days_done=sum(1 for day in done if day & plan_ids),
+        exercises=tuple(
+            ExerciseDays(
+                exercise_id=str(e["id"]),
+                name=str(e.get("name", e["id"])),
+                dose=str(e.get("dose", "")),
+                days_done=sum(1 for day in done if e["id"] in day),
+                sources=sources.cite(e.get("sources", [])),
+            )
+            for e in exercises
+        ),
+    )
+
+
+def _red_flags(
+    assessment: AssessmentRecord | None,
+    assessed_on: dt.date | None,
+    extract: RecordExtract,
+    knowledge: KnowledgeBase,
+    sources: _Sources,
+) -> RedFlagSection:
+    date_from = extract.today - dt.timedelta(days=ADHERENCE_DAYS - 1)
+    recent = [c for c in extract.check_ins if date_from <= c.date <= extract.today]
+    intake = assessment.intake.get("red_flags") if assessment is not None else None
+    given: Mapping[str, Any] = intake if isinstance(intake, Mapping) else {}
+    lines = [
+        _red_flag_line(
+            flag.id,
+            flag.short_question,
+            given.get(flag.id) if assessment is not None else None,
+            [(c.date, (c.data.get("red_flags") or {}).get(flag.id)) for c in recent],
+            asked_at_assessment=assessment is not None,
+        )
+        for flag in knowledge.red_flags
+    ]
+    lines.append(
+        _red_flag_line(
+            "new_leg_symptoms",
+            "Any new leg symptoms (daily check-in)?",
+            None,
+            [(c.date, c.new_leg_symptoms) for c in recent],
+            asked_at_assessment=False,
+        )
+    )
+    return RedFlagSection(
+        assessed_on=assessed_on,
+        check_ins=len(recent),
+        date_from=date_from,
+        date_to=extract.today,
+        lines=tuple(lines),
+        sources=sources.cite([s for flag in knowledge.red_flags for s in flag.sources]),
+    )
+
+
+def _red_flag_line(
+    flag_id: str,
+    question: str,
+    at_assessment: Any,
+    at_check_ins: Sequence[tuple[dt.date, Any]],
+    *,
+    asked_at_assessment: bool,
+) -> RedFlagLine:
+    yes_days = [day for day, answer in at_check_ins if answer is True]
+    answered = sum(1 for _, answer in at_check_ins if isinstance(answer, bool))
+    if yes_days:
+        recent = "YES on " + ", ".join(f"{d.day} {d:%b}" for d in yes_days)
+    elif answered:
+        recent = f"no ({answered} of {len(at_check_ins)} check-ins)"
+    else:
+        recent = "not asked" if at_check_ins else "no check-ins"
+    if not asked_at_assessment:
+        first = "-" if flag_id == "new_leg_symptoms" else "no assessment"
+    else:
+        first = {True: "YES", False: "no"}.get(at_assessment, "not answered")
+    return RedFlagLine(
+        flag_id=flag_id,
+        question=question,
+        at_assessment=first,
+        at_check_ins=recent,
+        reported=at_assessment is True or bool(yes_days),
+    )
+
+
+def _load(load: LoadReport, sources: _Sources) -> LoadSection:
+    flagged: dict[dt.date, list[str]] = {}
+    for f in load.flags:
+        if isinstance(f, WeeklyIncreaseFlag):
+            flagged.setdefault(f.week_start, []).append(f"+{f.increase_pct:.0f}% vs 2 weeks before")
+        else:
+            flagged.setdefault(week_start(f.date), []).append(f"long run +{f.increase_pct:.0f}%")
+    value = load.acwr.value
+    context = "no running yet" if value is None else f"{value:.2f}"
+    return LoadSection(
+        weeks=tuple(
+            LoadWeekLine(
+                week_start=w.week_start,
+                runs=w.runs,
+                distance_km=w.distance_km,
+                longest_run_km=w.longest_run_km,
+                flags=tuple(flagged.get(w.week_start, ())),
+            )
+            for w in load.weeks
+        ),
+        flags=tuple(Cited(flag_text(f), sources.cite(f.sources)) for f in load.flags),
+        acwr=value,
+        acwr_note=Cited(
+            f"Acute:chronic workload ratio (EWMA 7:28 days) on {day_text(load.until)}: "
+            f"{context}. Shown as context only, never as a risk score: the ratio has strong "
+            "critics.",
+            sources.cite(_ACWR_SOURCES),
+        ),
+    )

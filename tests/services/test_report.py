@@ -1,0 +1,241 @@
+"""The physio report: assembled from the record, rendered as PDF and HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from builders import sample_intake
+from pypdf import PdfReader
+from report_builders import ASSESSED_ON, PROGRESSED_ON, STARTED_ON, TODAY, build_record
+
+from backstride.errors import BackstrideError
+from backstride.reports.physio_html import html_text
+from backstride.reports.physio_pdf import pdf_bytes
+from backstride.reports.physio_report import SECTION_TITLES, key_facts
+from backstride.services.assess import assess_intake, assessment_document, intake_document
+from backstride.services.record import open_record
+from backstride.services.report import runner_report
+from backstride.store import open_store, repo
+
+
+def report_of(url: str, today: dt.date = TODAY):
+    with open_record(url) as record:
+        return runner_report(record, today=today)
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def story(database_url):
+    build_record(database_url, name="Alex Runner")
+    return database_url
+
+
+# Assembly --------------------------------------------------------------------------------------
+
+
+def test_the_report_holds_the_latest_triage_and_screening(story):
+    report = report_of(story)
+    assert report.runner == "Alex Runner" and report.made_on == TODAY
+    triage = report.triage
+    assert triage is not None and triage.assessed_on == ASSESSED_ON
+    assert (triage.level, triage.running_decision) == ("self_care", "reduce")
+    assert triage.reasons == () and triage.advice.sources
+    assert any("5/10 while running" in why for why in triage.running_why)
+    startback = report.startback
+    assert startback is not None
+    assert (startback.total, startback.psychosocial, startback.risk) == (4, 2, "medium")
+
+
+def test_the_report_holds_the_stage_and_its_latest_decision(story):
+    rtr = report_of(story).return_to_run
+    assert rtr is not None
+    assert (rtr.stage, rtr.stages, rtr.status) == (4, 10, "active")
+    assert rtr.stage_name == "Equal walking and running" and "3 minutes" in rtr.session
+    assert rtr.started_on == STARTED_ON and rtr.decided_on == PROGRESSED_ON
+    assert rtr.decision_label == "moved up a stage on 9 Mar 2026"
+    assert "Two safe sessions" in rtr.why[0]
+
+
+def test_adherence_counts_days_with_plan_exercises_over_four_weeks(story):
+    adherence = report_of(story).adherence
+    assert adherence is not None
+    assert (adherence.date_from, adherence.date_to) == (dt.date(2026, 2, 15), TODAY)
+    assert (adherence.days, adherence.days_logged, adherence.days_done) == (28, 24, 18)
+    assert adherence.share == pytest.approx(18 / 28)
+    done = {e.exercise_id: e.days_done for e in adherence.exercises}
+    assert done == {
+        "glute_bridge": 18,
+        "single_leg_bridge": 0,
+        "dead_bug": 18,
+        "hip_flexor_stretch": 0,
+        "plank": 0,
+    }
+
+
+def test_adherence_starts_no_earlier_than_the_plan(story):
+    adherence = report_of(story, today=ASSESSED_ON + dt.timedelta(days=9)).adherence
+    assert adherence is not None
+    assert adherence.date_from == ASSESSED_ON and adherence.days == 10
+    assert adherence.days_logged == 9
+
+
+def test_red_flags_list_every_question_with_its_answers(story):
+    flags = report_of(story).red_flags
+    assert len(flags.lines) == 17  # the 16 intake red flags and new leg symptoms
+    assert flags.reported == () and flags.assessed_on == ASSESSED_ON
+    saddle = flags.lines[0]
+    assert saddle.flag_id == "saddle_numbness" and saddle.at_assessment == "no"
+    assert saddle.at_check_ins == "no (24 of 24 check-ins)"
+    fever = next(line for line in flags.lines if line.flag_id == "fever_or_unwell")
+    assert fever.at_check_ins == "not asked"
+
+
+def test_a_red_flag_at_a_check_in_is_reported_first(database_url):
+    build_record(database_url, red_flag_on=dt.date(2026, 3, 10))
+    report = report_of(database_url)
+    (line,) = report.red_flags.reported
+    assert line.flag_id == "leg_weakness" and line.at_check_ins == "YES on 10 Mar"
+    facts = dict(key_facts(report))
+    assert facts["Red flags"] == "REPORTED: Any weakness in a leg or foot?"
+
+
+def test_load_weeks_carry_their_flags_with_sources(story):
+    load = report_of(story).load
+    assert len(load.weeks) == 8
+    flagged = [w for w in load.weeks if w.flagged]
+    assert [w.week_start for w in flagged] == [dt.date(2026, 2, 23)]
+    assert flagged[0].flags == ("+32% vs 2 weeks before",)
+    (flag,) = load.flags
+    assert "15.0 km in the week of 23 February 2026" in flag.text and flag.sources
+    assert "never as a risk score" in load.acwr_note.text and load.acwr is not None
+
+
+def test_every_cited_number_is_a_listed_source(story):
+    report = report_of(story)
+    numbers = [s.number for s in report.sources]
+    assert numbers == list(range(1, len(numbers) + 1))
+    cited = set(report.triage.advice.sources) | set(report.startback.sources)
+    cited |= set(report.return_to_run.sources) | set(report.red_flags.sources)
+    cited |= {n for f in report.load.flags for n in f.sources} | set(report.load.acwr_note.sources)
+    cited |= {n for e in report.adherence.exercises for n in e.sources}
+    assert cited == set(numbers)
+    citations = " ".join(s.citation for s in report.sources)
+    assert "Hill JC" in citations and "Nielsen" in citations
+
+
+def test_key_facts_answer_the_clinicians_questions_first(story):
+    facts = key_facts(report_of(story))
+    assert [label for label, _ in facts] == [
+        "Triage (2 Feb 2026)",
+        "Running decision",
+        "STarT Back",
+        "Morning pain",
+        "Return to run",
+        "Exercise adherence",
+        "Red flags",
+        "Running load",
+    ]
+    values = dict(facts)
+    assert values["Exercise adherence"] == "64% of days (18 of 28)"
+    assert values["Morning pain"].startswith("1.0/10 on average in the week of 9 Mar 2026")
+
+
+def test_an_empty_record_is_a_clear_error(database_url):
+    with pytest.raises(BackstrideError, match=r"nothing to report yet.*backstride assess"):
+        report_of(database_url)
+
+
+def test_an_assessment_alone_makes_a_report(database_url):
+    intake = sample_intake()
+    with open_store(database_url) as store, store.session() as session:
+        runner = repo.get_or_create_personal_runner(session=session)
+        repo.save_assessment(
+            session=session,
+            runner_id=runner.id,
+            intake=intake_document(intake),
+            output=assessment_document(assess_intake(intake)),
+        )
+    report = report_of(database_url, today=dt.date.today())
+    assert report.progress.is_empty and report.return_to_run is None
+    assert report.adherence is not None and report.adherence.days_done == 0
+    assert (
+        report.red_flags.check_ins == 0 and report.red_flags.lines[0].at_check_ins == "no check-ins"
+    )
+    text = pdf_text(pdf_bytes(report))
+    assert "No pain logged and no runs in these weeks." in text
+    assert "No return-to-run programme on record." in text
+    assert "data:image/png" not in html_text(report)
+
+
+# Rendering -------------------------------------------------------------------------------------
+
+
+def test_the_pdf_holds_every_section_and_the_runners_numbers(story):
+    data = pdf_bytes(report_of(story))
+    assert data.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(data))
+    assert 2 <= len(reader.pages) <= 4
+    assert reader.metadata.title == "Backstride report for a physiotherapist"
+    outline = [item.title for item in reader.outline]
+    assert outline == list(SECTION_TITLES)
+    text = re.sub(r"\s+", " ", pdf_text(data))
+    for title in SECTION_TITLES:
+        assert title in text
+    for number in (
+        "Runner: Alex Runner",
+        "Self-care",
+        "medium risk (total 4/9, psychosocial 2/5)",
+        "stage 4 of 10 (active); moved up a stage on 9 Mar 2026",
+        "64% of days (18 of 28)",
+        "none reported",
+        "18.6 km in the week of 9 Mar 2026",
+        "+32% vs 2 weeks before",
+        "Hill JC",
+        "not a substitute for a doctor",
+    ):
+        assert number in text, number
+
+
+def test_the_pdf_embeds_the_chart(story):
+    reader = PdfReader(io.BytesIO(pdf_bytes(report_of(story))))
+    images = reader.pages[0].images
+    assert len(images) == 1
+    assert images[0].image.size == (1600, 800)
+
+
+def test_the_pdf_prints_a_reported_red_flag_on_the_first_page(database_url):
+    build_record(database_url, red_flag_on=dt.date(2026, 3, 10))
+    reader = PdfReader(io.BytesIO(pdf_bytes(report_of(database_url))))
+    first = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert "REPORTED: Any weakness in a leg or foot?" in first
+
+
+def test_the_html_holds_every_section_and_escapes_what_the_runner_typed(database_url):
+    build_record(database_url, name="<b>Alex</b> & co")
+    page = html_text(report_of(database_url))
+    assert page.startswith("<!DOCTYPE html>")
+    for section in (
+        "at-a-glance",
+        "triage",
+        "startback",
+        "pain-and-running",
+        "return-to-run",
+        "adherence",
+        "red-flags",
+        "load",
+        "sources",
+    ):
+        assert f'<section id="{section}">' in page
+    for title in SECTION_TITLES:
+        assert f"<h2>{title}</h2>" in page
+    assert "Runner: &lt;b&gt;Alex&lt;/b&gt; &amp; co." in page
+    assert 'src="data:image/png;base64,' in page
+    assert "http-equiv" not in page and "<script" not in page and "<link" not in page
+    assert "64% of days (18 of 28)" in page and "4 of 10" in page
