@@ -32,6 +32,8 @@ for outcome in read_sources(sources):            # decodes on every core, in the
 * `classify(name)`: the format a file name says (.fit, .gpx, .tcx, each optionally .gz).
 * `decode(source, data)`: decodes bytes already loaded for a source (what workers run).
 
+Each format is an `ActivityReader` (bytes in, activities out) registered in `reading.READERS`.
+
 Every `Activity` carries the sha256 of its file's bytes after removing the zip and gzip layers,
 so the store can drop duplicates; manual Strava entries and Garmin summaries, which have no
 file, hash their export id instead ("strava-activity:<id>", "garmin-activity:<id>").
@@ -44,6 +46,7 @@ from __future__ import annotations
 from backstride.importers.model import (
     MAX_EXPANSION_RATIO,
     MAX_FILE_BYTES,
+    ActivityReader,
     ImportOutcome,
     OutcomeStatus,
     SourceFile,
@@ -61,6 +64,7 @@ from backstride.importers.sources import classify, scan
 __all__ = [
     "MAX_EXPANSION_RATIO",
     "MAX_FILE_BYTES",
+    "ActivityReader",
     "ImportOutcome",
     "OutcomeStatus",
     "SourceFile",

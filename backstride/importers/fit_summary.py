@@ -162,24 +162,8 @@ def to_activities(summary: FitSummary, *, file: str, sha256: str) -> list[Activi
                 unanchored = True
                 continue
             start += offset
-        sport, sub_sport = fit_sport(session.sport, session.sub_sport)
-        activities.append(
-            Activity(
-                start=FIT_EPOCH + timedelta(seconds=start),
-                sport=sport,
-                sub_sport=sub_sport,
-                distance_m=_positive_or_none(session.distance_m),
-                elapsed_s=_positive_or_none(session.elapsed_s),
-                timer_s=_positive_or_none(session.timer_s),
-                ascent_m=session.ascent_m,
-                descent_m=session.descent_m,
-                device=device,
-                source_file=file,
-                sha256=sha256,
-                file_format="fit",
-                session_index=index,
-            )
-        )
+        moment = FIT_EPOCH + timedelta(seconds=start)
+        activities.append(_activity(session, moment, device, file, sha256, index))
     if not activities:
         if unanchored:
             raise NoUsableData(
@@ -188,6 +172,27 @@ def to_activities(summary: FitSummary, *, file: str, sha256: str) -> list[Activi
             )
         raise NoUsableData("no session has a start time and some time or distance")
     return activities
+
+
+def _activity(
+    session: FitSession, start: datetime, device: str | None, file: str, sha256: str, index: int
+) -> Activity:
+    sport, sub_sport = fit_sport(session.sport, session.sub_sport)
+    return Activity(
+        start=start,
+        sport=sport,
+        sub_sport=sub_sport,
+        distance_m=_positive_or_none(session.distance_m),
+        elapsed_s=_positive_or_none(session.elapsed_s),
+        timer_s=_positive_or_none(session.timer_s),
+        ascent_m=session.ascent_m,
+        descent_m=session.descent_m,
+        device=device,
+        source_file=file,
+        sha256=sha256,
+        file_format="fit",
+        session_index=index,
+    )
 
 
 def _raise_without_sessions(summary: FitSummary) -> None:

@@ -286,52 +286,33 @@ def _walk(buf: bytes, pos: int, end: int, summary: FitSummary) -> int:
 
 
 def _walk_tracking_time(buf: bytes, pos: int, end: int, summary: FitSummary) -> int:
-    """Walk like `_walk` but keep the clock that compressed timestamp headers count from.
+    """Walk like `_walk`, also keeping the clock that compressed timestamp headers count from.
 
-    The position of the last explicit timestamp is noted and read only when a compressed header
-    needs it.
+    Only files that use compressed headers come here, so it favours plainness over speed.
     """
-    sizes = [-1] * 16
-    ts_offsets = [-1] * 16
     defs: list[_Definition | None] = [None] * 16
-    wanted: list[_Definition | None] = [None] * 16
     last_ts = 0  # the reference for compressed timestamps, as the FIT SDK keeps it
-    ts_at = -1
-    ts_def: _Definition | None = None
     while pos < end:
         header = buf[pos]
-        if header < 0x40:  # a normal data message
-            local = header & 0x0F
-            size = sizes[local]
-            if size < 0:
-                raise FitDamaged(f"damaged data at byte {pos}: a message uses a type never defined")
-            if ts_offsets[local] >= 0:
-                ts_at, ts_def = pos + 1 + ts_offsets[local], defs[local]
-            if wanted[local] is not None and pos + 1 + size <= end:
-                found = wanted[local]
-                assert found is not None
-                _collect(summary, found.global_num, _decode(found, buf, pos + 1, None))
-            pos += 1 + size
-        elif header < 0x80:  # a definition
-            definition, pos = _read_definition(buf, pos, end)
-            local = header & 0x0F
-            defs[local] = definition
-            sizes[local] = definition.size
-            ts_offsets[local] = definition.ts_offset
-            wanted[local] = definition if definition.readers is not None else None
-        else:  # a data message with a compressed timestamp header
-            local = (header >> 5) & 0x03
-            found = defs[local]
-            if found is None:
-                raise FitDamaged(f"damaged data at byte {pos}: a message uses a type never defined")
-            if ts_at >= 0 and ts_def is not None and ts_def.ts_unpack is not None:
-                last_ts = ts_def.ts_unpack(buf, ts_at)[0]
-                ts_at = -1
+        if 0x40 <= header < 0x80:
+            defs[header & 0x0F], pos = _read_definition(buf, pos, end)
+            continue
+        compressed = header >= 0x80
+        found = defs[(header >> 5) & 0x03 if compressed else header & 0x0F]
+        if found is None:
+            raise FitDamaged(f"damaged data at byte {pos}: a message uses a type never defined")
+        start = pos + 1
+        fits = start + found.size <= end
+        if compressed:
             offset = header & 0x1F
             last_ts = (last_ts & ~0x1F) + offset + (0x20 if offset < (last_ts & 0x1F) else 0)
-            if found.readers is not None and pos + 1 + found.size <= end:
-                _collect(summary, found.global_num, _decode(found, buf, pos + 1, last_ts))
-            pos += 1 + found.size
+        elif found.ts_unpack is not None and fits:
+            stamp = found.ts_unpack(buf, start + found.ts_offset)[0]
+            last_ts = last_ts if stamp == 0xFFFFFFFF else stamp
+        if found.readers is not None and fits:
+            stamp_given = last_ts if compressed else None
+            _collect(summary, found.global_num, _decode(found, buf, start, stamp_given))
+        pos = start + found.size
     return pos
 
 

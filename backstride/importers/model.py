@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from backstride.domain import Activity
 
@@ -26,6 +26,16 @@ MAX_EXPANSION_RATIO = 200
 
 #: Below this size the ratio is not checked: a tiny, highly repetitive file is harmless.
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
+
+
+class ActivityReader(Protocol):
+    """What every format reader is: the bytes of one file in, its activities out.
+
+    `file` names the source in the activities; `sha256` is the hash of `data` they carry.
+    Readers raise `ImportFailed` subclasses (`NotAnActivity`, `NoUsableData`, `FileRefused`).
+    """
+
+    def __call__(self, data: bytes, *, file: str, sha256: str) -> list[Activity]: ...
 
 
 @dataclass(frozen=True, slots=True)

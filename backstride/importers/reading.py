@@ -19,11 +19,12 @@ from backstride.importers import garmin, strava
 from backstride.importers.archive import ArchiveReader, gunzip, read_limited
 from backstride.importers.fit import read_fit
 from backstride.importers.gpx import read_gpx
-from backstride.importers.model import MAX_FILE_BYTES, ImportOutcome, SourceFile
+from backstride.importers.model import MAX_FILE_BYTES, ActivityReader, ImportOutcome, SourceFile
 from backstride.importers.sources import SUPPORTED, classify
 from backstride.importers.tcx import read_tcx
 
-_READERS = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
+#: The format readers, by source kind.
+READERS: dict[str, ActivityReader] = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
 
 #: A Garmin summary starting this close to an activity file of the same export is that file.
 SUMMARY_MATCH_S = 300
@@ -52,7 +53,7 @@ def decode(source: SourceFile, data: bytes) -> ImportOutcome:
     try:
         if source.gzipped:
             data = gunzip(data)
-        reader = _READERS[source.kind or ""]
+        reader = READERS[source.kind or ""]
         digest = hashlib.sha256(data).hexdigest()
         activities = reader(data, file=source.name, sha256=digest)
         return ImportOutcome(source, "imported", _with_hint(activities, source))
@@ -97,7 +98,7 @@ def load_data(source: SourceFile) -> bytes:
     `scan` gave them reads each (nested) zip front to back once. Raises `ImportFailed`.
     """
     global _loading_archives
-    if source.problem is not None or source.kind not in _READERS:
+    if source.problem is not None or source.kind not in READERS:
         raise ImportFailed(source.problem or "not an activity file")
     if _loading_archives is None:
         _loading_archives = ArchiveReader()
@@ -224,7 +225,7 @@ def _read_in_pool(sources: Iterator[SourceFile], workers: int) -> Iterator[Impor
 
 def _job(source: SourceFile, archives: ArchiveReader) -> tuple[SourceFile, bytes | None]:
     nested = len(source.members) > 1 and source.problem is None
-    if not nested or source.kind not in _READERS:
+    if not nested or source.kind not in READERS:
         return source, None
     try:
         return source, archives.read(source.path, source.members)
