@@ -165,6 +165,7 @@ def _table(
     widths: tuple[float, ...],
     *,
     alerts: set[int] | None = None,
+    align: tuple[str, ...] | str = "LEFT",
 ) -> None:
     """A table, with a heading row when given; rows whose index is in `alerts` print in red."""
     pdf.set_font(FONT, "", 8.5)
@@ -173,7 +174,7 @@ def _table(
     with pdf.table(
         col_widths=widths,
         width=pdf.epw,
-        text_align="LEFT",
+        text_align=align,
         line_height=4.2,
         first_row_as_headings=heading is not None,
         cell_fill_color=STRIPE,
@@ -305,7 +306,7 @@ def _adherence(pdf: FPDF, report: PhysioReport) -> None:
     rows = [
         (e.name + cite_marks(e.sources), e.dose, f"{e.days_done} of {a.days}") for e in a.exercises
     ]
-    _table(pdf, heading, rows, (52, 106, 22))
+    _table(pdf, heading, rows, (52, 106, 22), align=("LEFT", "LEFT", "RIGHT"))
 
 
 def _red_flags(pdf: FPDF, report: PhysioReport) -> None:
@@ -349,7 +350,14 @@ def _load(pdf: FPDF, report: PhysioReport) -> None:
         for w in load.weeks
     ]
     alerts = {i for i, w in enumerate(load.weeks) if w.flagged}
-    _table(pdf, heading, rows, (32, 14, 30, 34, 70), alerts=alerts)
+    _table(
+        pdf,
+        heading,
+        rows,
+        (32, 14, 30, 34, 70),
+        alerts=alerts,
+        align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
+    )
     pdf.ln(1)
     if load.flags:
         _bullets(pdf, list(load.flags), size=9)
