@@ -5,7 +5,9 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -214,13 +216,26 @@ def read_sources(
 
 def _read_in_pool(sources: Iterator[SourceFile], workers: int) -> Iterator[ImportOutcome]:
     window: deque[tuple[SourceFile, Future[ImportOutcome]]] = deque()
-    with ArchiveReader() as archives, ProcessPoolExecutor(max_workers=workers) as pool:
+    with (
+        ArchiveReader() as archives,
+        ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool,
+    ):
         for source in sources:
             window.append((source, pool.submit(_work, *_job(source, archives))))
             if len(window) >= 4 * workers:
                 yield _result(*window.popleft())
         while window:
             yield _result(*window.popleft())
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """How to start workers: forking is quickest and needs no `__main__` guard in scripts, but
+    forking a threaded caller (a web server) can copy a held lock into the child, so a threaded
+    caller gets workers from a clean fork server instead."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _job(source: SourceFile, archives: ArchiveReader) -> tuple[SourceFile, bytes | None]:

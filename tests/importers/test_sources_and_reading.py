@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from backstride.importers import classify, read_data, read_source, read_sources, scan
+from backstride.errors import ImportFailed
+from backstride.importers import classify, load_data, read_data, read_source, read_sources, scan
 
 from .builders import gpx, gz
 from .corpus import CORPUS, needs_corpus
@@ -98,11 +102,6 @@ def test_uploaded_bytes_are_read_by_name() -> None:
 
 
 def test_load_data_gives_the_bytes_the_hash_is_of(tmp_path: Path) -> None:
-    import hashlib
-    import zipfile
-
-    from backstride.errors import ImportFailed
-    from backstride.importers import load_data
 
     inner = tmp_path / "inner.zip"
     with zipfile.ZipFile(inner, "w") as archive:
@@ -117,3 +116,19 @@ def test_load_data_gives_the_bytes_the_hash_is_of(tmp_path: Path) -> None:
         assert hashlib.sha256(load_data(source)).hexdigest() == activity.sha256
     with pytest.raises(ImportFailed):
         load_data(next(iter(scan([tmp_path / "missing.fit"]))))
+
+
+def test_a_threaded_caller_gets_workers_from_a_fork_server(tmp_path: Path) -> None:
+
+    for i in range(10):
+        (tmp_path / f"{i:02d}.gpx").write_bytes(_gpx(i))
+    sources = list(scan([tmp_path]))
+    release = threading.Event()
+    busy = threading.Thread(target=release.wait)
+    busy.start()
+    try:
+        outcomes = list(read_sources(sources, workers=2))
+    finally:
+        release.set()
+        busy.join()
+    assert [o.status for o in outcomes] == ["imported"] * 10
