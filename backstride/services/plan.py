@@ -21,12 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from backstride.coach.return_to_run import checkin_triage
 from backstride.coach.weekly_plan import WEEKDAY_NAMES, PlannedDay, WeeklyPlan, plan_week
 from backstride.errors import BackstrideError, InputInvalid
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.services.load import runner_zone
 from backstride.services.record import Record
-from backstride.store import AssessmentRecord, ReturnToRunState, Runner, repo
+from backstride.services.return_to_run import stored_checkins
+from backstride.store import AssessmentRecord, CheckInRecord, ReturnToRunState, Runner, repo
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -103,6 +105,7 @@ def week_ahead(
         runner = repo.get_runner(session=session, runner_id=runner_id)
         programme = repo.get_return_to_run(session=session, runner_id=runner_id)
         assessment = repo.latest_assessment(session=session, runner_id=runner_id)
+        checkins = repo.list_checkins(session=session, runner_id=runner_id)
         last_run = _last_run_on(record, session=session, today=today)
     if runner.run_days is None:
         raise InputInvalid(
@@ -110,6 +113,7 @@ def week_ahead(
             "e.g. --days mon,wed,fri"
         )
     _refuse_when_unsafe(programme, assessment)
+    _refuse_after_warning_signs(checkins, assessment, kb)
     stage, status, why = _stage(programme, assessment, stages=len(kb.return_to_run))
     plan = plan_week(
         kb,
@@ -144,6 +148,21 @@ def _refuse_when_unsafe(
             "a clinician, so Backstride plans no running: follow its advice first, then take "
             "a new assessment."
         )
+
+
+def _refuse_after_warning_signs(
+    records: Sequence[CheckInRecord], assessment: AssessmentRecord | None, kb: KnowledgeBase
+) -> None:
+    """A warning sign in a check-in since the latest assessment (which asks again) stops plans."""
+    since = [r for r in records if assessment is None or r.updated_at > assessment.created_at]
+    for checkin in stored_checkins(since):
+        found = checkin_triage(checkin, kb)
+        if found is not None and found.level != "self_care":
+            raise BackstrideError(
+                f"Your check-in of {_day_text(checkin.date)} reports a warning sign "
+                f"({found.title.rstrip('.')}), so Backstride plans no running: see a clinician "
+                "first, then take a new assessment."
+            )
 
 
 def _newer_than_programme(assessment: AssessmentRecord, programme: ReturnToRunState | None) -> bool:

@@ -143,16 +143,44 @@ def test_an_assessment_saying_stop_running_makes_it_a_walking_week(record):
     assert "rest from running" in week.why[0]
 
 
+@pytest.mark.parametrize(
+    "warning",
+    [{"red_flags": {"saddle_numbness": True}}, {"new_leg_symptoms": True}],
+    ids=["red_flag", "leg_symptoms"],
+)
+def test_a_warning_sign_at_a_check_in_gives_no_plan(record, warning):
+    save_checkin(record, MON - dt.timedelta(days=2), **warning)
+    with pytest.raises(BackstrideError, match="reports a warning sign"):
+        week_ahead(record, today=MON)
+    # A new assessment asks the questions again: the older check-in no longer stops the plan.
+    save_assessment(record, when=dt.datetime.now(UTC) + dt.timedelta(seconds=1))
+    assert week_ahead(record, today=MON).plan.days
+
+
+def test_a_rest_day_check_in_changes_nothing(record):
+    save_checkin(record, MON - dt.timedelta(days=1), session=None)
+    assert week_ahead(record, today=MON).plan.days[0].kind == "run"
+
+
 def test_what_makes_the_pain_worse_is_left_out(record):
     assert "knees_to_chest" in _item_ids(week_ahead(record, today=MON))
     save_assessment(record, when=at(MON - dt.timedelta(days=1)), aggravators=["bending"])
     assert "knees_to_chest" not in _item_ids(week_ahead(record, today=MON))
 
 
-def test_a_run_checked_in_yesterday_holds_back_todays_session(record):
-    checkin = {"date": (MON - dt.timedelta(days=1)).isoformat(), "session": {"kind": "run"}}
+def save_checkin(record, day: dt.date, **changes) -> None:
+    checkin = {
+        "date": day.isoformat(),
+        "morning_pain": 1,
+        "session": {"kind": "run", "max_pain": 2, "pain_after": 1, "limp": False},
+        **changes,
+    }
     with record.session() as session:
         repo.upsert_checkin(session=session, runner_id=record.runner.id, checkin=checkin)
+
+
+def test_a_run_checked_in_yesterday_holds_back_todays_session(record):
+    save_checkin(record, MON - dt.timedelta(days=1))
     week = week_ahead(record, today=MON)
     assert week.plan.days[0].kind != "run"
     assert week.plan.skipped_run_dates == (MON,)
