@@ -88,14 +88,14 @@ def forget(
                 )
             counts = record_counts(record)
             typer.echo(
-                f"This deletes your profile and {_counted(counts)}, and cannot be undone. "
+                f"This deletes your profile, {_counted(counts)}, and cannot be undone. "
                 "To keep a copy first: backstride export --out backstride-export.zip"
             )
             if not typer.confirm("Delete everything?", default=False):
                 typer.echo("Nothing was deleted.", err=True)
                 raise typer.Exit(1)
         deleted = forget_everything(record)
-    typer.echo(f"Deleted your profile and {_counted(deleted)}.")
+    typer.echo(f"Deleted your profile, {_counted(deleted)}.")
 
 
 def _counted(counts: dict[str, int]) -> str:
@@ -111,4 +111,6 @@ def _counted(counts: dict[str, int]) -> str:
 
 
 def _megabytes(size: int) -> str:
+    if size < 1_000_000:
+        return f"{max(size // 1000, 1)} kB"
     return f"{size / 1_000_000:,.1f} MB"

@@ -73,7 +73,7 @@ def test_export_forget_restore_round_trip(run_cli, db, tmp_path):
     assert "1 assessment, 1 check-in, 1 activity and 1 original activity file" in exported.out
     forgotten = run_cli("forget", "--yes", "--db", db)
     assert forgotten.code == 0, forgotten.err
-    assert "Deleted your profile and 1 assessment" in forgotten.out
+    assert "Deleted your profile, 1 assessment" in forgotten.out
     assert counts(db) == (0, 0, 0)
     restored = run_cli("restore", str(first), "--db", db)
     assert restored.code == 0, restored.err
