@@ -28,7 +28,7 @@ from backstride.importers.tcx import read_tcx
 #: The format readers, by source kind.
 READERS: dict[str, ActivityReader] = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
 
-#: A Garmin summary starting this close to an activity file of the same export is that file.
+#: A Garmin summary starting this close to an activity read from a file is that activity.
 SUMMARY_MATCH_S = 300
 
 #: Below this many sources, starting worker processes costs more than it saves.
@@ -115,11 +115,14 @@ def _read_index(source: SourceFile, archives: ArchiveReader) -> ImportOutcome:
     with opened as stream:
         if source.kind == "strava_csv":
             rows = strava.read_rows(stream)
-            found = (strava.manual_activity(r, file=source.name) for r in rows if not r.filename)
+            found = [strava.manual_activity(r, file=source.name) for r in rows if not r.filename]
             activities = tuple(a for a in found if a is not None)
-        else:
-            activities = tuple(garmin.read_summaries(stream, file=source.name))
-    return ImportOutcome(source, "imported", activities)
+            unread = len(found) - len(activities)
+            note = f"{unread} manual entries without a readable date or any numbers left out"
+            return ImportOutcome(source, "imported", activities, warnings=(note,) if unread else ())
+        activities = tuple(garmin.read_summaries(stream, file=source.name))
+    note = "no activity summaries found (an unknown layout?)"
+    return ImportOutcome(source, "imported", activities, warnings=() if activities else (note,))
 
 
 def read_source(source: SourceFile, archives: ArchiveReader | None = None) -> ImportOutcome:
@@ -161,28 +164,29 @@ def _work(source: SourceFile, data: bytes | None) -> ImportOutcome:
 
 
 class _SummaryFilter:
-    """Leaves out Garmin summaries that an activity file of the same export already gave."""
+    """Leaves out Garmin summaries of activities already read from a file in the same run.
+
+    Summaries come after the activity files of their export (see `scan`), and a runner does not
+    start two activities within minutes, so a summary that close to a file's start is that file.
+    """
 
     def __init__(self) -> None:
-        self._starts: dict[Path, list[float]] = {}
+        self._starts: list[float] = []
 
     def __call__(self, outcome: ImportOutcome) -> ImportOutcome:
-        source = outcome.source
-        if source.kind == "garmin_summaries":
+        if outcome.source.kind == "garmin_summaries":
             return self._filter(outcome)
-        if source.in_archive and outcome.activities:
-            starts = self._starts.setdefault(source.path, [])
+        if outcome.source.kind in READERS:
             for activity in outcome.activities:
-                bisect.insort(starts, activity.start.timestamp())
+                bisect.insort(self._starts, activity.start.timestamp())
         return outcome
 
     def _filter(self, outcome: ImportOutcome) -> ImportOutcome:
-        starts = self._starts.get(outcome.source.path, [])
-        kept = tuple(a for a in outcome.activities if not self._matches(starts, a))
+        kept = tuple(a for a in outcome.activities if not self._matches(self._starts, a))
         dropped = len(outcome.activities) - len(kept)
         if not dropped:
             return outcome
-        note = f"{dropped} summaries left out: the export holds their activity files"
+        note = f"{dropped} summaries left out: their activity files were read"
         return replace(outcome, activities=kept, warnings=(*outcome.warnings, note))
 
     @staticmethod

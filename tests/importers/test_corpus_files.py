@@ -23,6 +23,11 @@ def test_every_manifest_file_has_an_expectation() -> None:
     assert listed == set(EXPECTED), "update tests/importers/expectations.py"
 
 
+def test_the_manifests_list_every_file() -> None:
+    on_disk = {(p.parent.name, p.name) for p in CORPUS.glob("*/*") if p.name != "MANIFEST.tsv"}
+    assert on_disk == {(folder, name) for folder, name, _ in _ROWS}
+
+
 @pytest.mark.parametrize(("folder", "name"), [(f, n) for f, n, _ in _ROWS])
 def test_corpus_file(folder: str, name: str) -> None:
     [source] = list(scan([corpus_file(folder, name)]))

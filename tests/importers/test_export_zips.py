@@ -240,6 +240,14 @@ def test_strava_export_with_german_headers_and_decimal_commas(tmp_path: Path) ->
     assert (manual.distance_m, manual.timer_s, manual.ascent_m) == (9440.5, 3500.0, 12.5)
 
 
+def test_manual_entries_that_cannot_be_read_are_counted(tmp_path: Path) -> None:
+    csv_text = _german_csv() + _row("203", "irgendwann", "?", "Lauf", "", "60") + "\n"
+    path = write_zip(tmp_path / "export.zip", {"activities.csv": csv_text.encode()})
+    [outcome] = [read_source(s) for s in scan([path])]
+    assert len(outcome.activities) == 1
+    assert outcome.warnings == ("1 manual entries without a readable date or any numbers left out",)
+
+
 def test_an_unzipped_strava_export_folder(tmp_path: Path) -> None:
     (tmp_path / "activities").mkdir()
     (tmp_path / "activities.csv").write_text(_english_csv(), encoding="utf-8")
