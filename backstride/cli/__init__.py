@@ -12,11 +12,13 @@ import sys
 import typer
 
 from backstride.cli import assess as _assess
+from backstride.cli import checkin as _checkin
 from backstride.cli import db as _db
 from backstride.cli import importing as _importing
 from backstride.cli import kb as _kb
 from backstride.cli import physio_report as _physio_report
 from backstride.cli import progress as _progress
+from backstride.cli import rtr as _rtr
 from backstride.cli import schema as _schema
 from backstride.cli import training as _training
 
@@ -29,12 +31,14 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.command("assess")(_assess.assess)
+app.command("checkin")(_checkin.checkin)
 app.command("import")(_importing.import_files)
 app.command("activities")(_training.activities)
 app.command("load")(_training.load)
 app.command("progress")(_progress.progress)
 app.command("report")(_physio_report.report)
 app.add_typer(_kb.app, name="kb")
+app.add_typer(_rtr.app, name="rtr")
 app.add_typer(_schema.app, name="schema")
 app.add_typer(_db.app, name="db")
 

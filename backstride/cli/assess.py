@@ -68,6 +68,22 @@ def assess(
 
         with open_record(db) as record:
             record.save_assessment(given, document)
+        if format is OutputFormat.text:
+            _offer_return_to_run(document)
+
+
+def _offer_return_to_run(document):
+    import sys
+
+    from backstride.services.return_to_run import offers_return_to_run
+
+    if offers_return_to_run(document):
+        # After the save (the programme starts from the saved assessment), on standard error
+        # like the other hints, so the report itself stays as documented.
+        sys.stderr.write(
+            "backstride: a graded return to running, steered by a daily check-in, can help: "
+            "start it with `backstride rtr start`\n"
+        )
 
 
 def _with_history(intake, db):
