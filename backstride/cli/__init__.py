@@ -13,10 +13,12 @@ import typer
 
 from backstride.cli import assess as _assess
 from backstride.cli import checkin as _checkin
+from backstride.cli import data as _data
 from backstride.cli import db as _db
 from backstride.cli import importing as _importing
 from backstride.cli import kb as _kb
 from backstride.cli import physio_report as _physio_report
+from backstride.cli import plan as _plan
 from backstride.cli import progress as _progress
 from backstride.cli import rtr as _rtr
 from backstride.cli import schema as _schema
@@ -37,6 +39,10 @@ app.command("activities")(_training.activities)
 app.command("load")(_training.load)
 app.command("progress")(_progress.progress)
 app.command("report")(_physio_report.report)
+app.command("plan")(_plan.plan)
+app.command("export")(_data.export)
+app.command("restore")(_data.restore)
+app.command("forget")(_data.forget)
 app.add_typer(_kb.app, name="kb")
 app.add_typer(_rtr.app, name="rtr")
 app.add_typer(_schema.app, name="schema")
