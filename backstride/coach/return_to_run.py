@@ -71,21 +71,6 @@ No rule can fire on age alone: the only age rule (first episode at 50 or over) a
 answer about previous episodes, which a check-in does not carry.
 """
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _KIND_WORDS = {
     "walk": "walk",
     "run": "run",
@@ -504,4 +489,5 @@ def _join(parts: Sequence[str]) -> str:
 
 
 def _day(day: date) -> str:
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    # English day and month names: Python keeps the C locale for them unless told otherwise.
+    return f"{day:%A} {day.day} {day:%B}"
