@@ -9,6 +9,8 @@ Run with `.venv/bin/python bench/bench_import.py` (or `make bench`). Over every 
   fitdecode decoding every frame of the same files.
 * GPX and TCX: a plain streaming parse (xml.etree iterparse, clearing points as it goes) and the
   importer.
+* FIT: `backstride import fit/` end to end in a new process, from process start to rows
+  stored in a new SQLite file.
 * The importer over the whole corpus on worker processes (`scan` + `read_sources`), pool start
   included.
 
@@ -25,7 +27,9 @@ import gzip
 import io
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
 import xml.etree.ElementTree as ET
@@ -212,6 +216,21 @@ def _parallel_row(corpus: Path, workers: int, repeat: int) -> Row:
     )
 
 
+def _end_to_end_row(group: str, folder: Path, like: Row, repeat: int) -> Row:
+    """`backstride import FOLDER` in a new process into a new SQLite file: start to stored rows."""
+    exe = Path(sys.executable).with_name("backstride")
+    seconds = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            command = [str(exe), "import", str(folder), "--format", "json"]
+            command += ["--db", f"sqlite:///{tmp}/bench.db"]
+            started = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=False)
+            seconds.append(time.perf_counter() - started)
+    name = "backstride import, end to end (new process)"
+    return Row(group, name, like.files, like.megabytes, like.activities, seconds)
+
+
 # ---------------------------------------------------------------------------------------------
 # Report
 
@@ -281,6 +300,8 @@ def main() -> None:
             ],
         )
     peak_in_process = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    fit_row = next(r for r in rows if r.group == "FIT")
+    rows.insert(rows.index(fit_row) + 4, _end_to_end_row("FIT", args.corpus / "fit", fit_row, 3))
     rows.append(_parallel_row(args.corpus, args.workers, max(1, fast // 2)))
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -299,6 +320,10 @@ def _report_goals(rows: list[Row], peak_in_process: float, peak_children: float)
     importer = "importer (read_source, in-process)"
     fit_walk = median[("FIT", importer)] / median[("FIT", "header walk (lower bound)")]
     fit_vs_fitdecode = median[("FIT", "fitdecode, every frame")] / median[("FIT", importer)]
+    end_to_end = (
+        median[("FIT", "fitdecode, every frame")]
+        / median[("FIT", "backstride import, end to end (new process)")]
+    )
     gpx = median[("GPX", importer)] / median[("GPX", "plain iterparse (xml.etree)")]
     tcx = median[("TCX", importer)] / median[("TCX", "plain iterparse (xml.etree)")]
     print(
@@ -310,6 +335,10 @@ def _report_goals(rows: list[Row], peak_in_process: float, peak_children: float)
     _goal(
         f"FIT decoding at least 30x faster than fitdecode: {fit_vs_fitdecode:.0f}x",
         fit_vs_fitdecode >= 30,
+    )
+    _goal(
+        f"`backstride import` end to end at least 30x faster than fitdecode: {end_to_end:.0f}x",
+        end_to_end >= 30,
     )
     _goal(f"GPX within 2x of a plain streaming parse: {gpx:.2f}x", gpx <= 2)
     _goal(f"TCX within 2x of a plain streaming parse: {tcx:.2f}x", tcx <= 2)

@@ -107,7 +107,8 @@ class _Batch:
             digest = outcome.activities[0].sha256
             if digest not in self.files:
                 data = load_data(outcome.source)
-                self.files[digest] = (Path(outcome.file).name, data)
+                # The bytes kept are un-gzipped, so the name loses its ".gz" too.
+                self.files[digest] = (Path(outcome.file).name.removesuffix(".gz"), data)
                 self.size += len(data)
 
     def is_full(self) -> bool:
