@@ -288,6 +288,8 @@ def _return_to_run(pdf: FPDF, report: PhysioReport) -> None:
         _text(pdf, "Session: " + rtr.session + cite_marks(rtr.sources))
     _label_value(pdf, "Latest decision:", rtr.decision_label)
     _bullets(pdf, list(rtr.why), size=9)
+    if rtr.marks:
+        _label_value(pdf, "Stage changes:", rtr.history)
 
 
 def _adherence(pdf: FPDF, report: PhysioReport) -> None:

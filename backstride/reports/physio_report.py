@@ -27,7 +27,7 @@ STARTBACK_MEANING = {
 RTR_DECISION_LABEL = {
     "start": "started",
     "progress": "moved up a stage",
-    "hold": "repeated the stage",
+    "hold": "stayed at the stage",
     "regress": "moved back a stage",
     "stop": "stopped",
 }
@@ -103,6 +103,11 @@ class ReturnToRunSection:
     why: tuple[str, ...]
     marks: tuple[StageMark, ...]
     sources: tuple[int, ...]
+
+    @property
+    def history(self) -> str:
+        """The stage changes, e.g. "9 Feb start: stage 1; 12 Feb up to stage 2"."""
+        return "; ".join(f"{m.day.day} {m.day:%b} {m.label}" for m in self.marks)
 
     @property
     def decision_label(self) -> str:

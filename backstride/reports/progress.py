@@ -26,6 +26,7 @@ MORNING_COLOUR = "#1f5fa8"
 SESSION_COLOUR = "#d35400"
 BAR_COLOUR = "#9db7d5"
 STAGE_COLOUR = "#2e7d32"
+SETBACK_COLOUR = "#b02a1e"
 LIMIT_COLOUR = "#7f8c8d"
 #: Pain during a session up to this level is acceptable in the pain-monitoring model.
 SESSION_PAIN_LIMIT = 5
@@ -205,16 +206,21 @@ def _draw_distance(axes: Axes, progress: Progress) -> None:
 
 
 def _draw_stages(axes: Axes, progress: Progress) -> None:
-    for number, mark in enumerate(progress.stage_marks):
+    """A vertical line per stage change: green for a start or a move up, red for a step back."""
+    labelled: set[bool] = set()
+    for mark in progress.stage_marks:
         x = _x(progress, mark.day)
+        backwards = mark.change in ("regress", "stop")
+        colour = SETBACK_COLOUR if backwards else STAGE_COLOUR
         axes.axvline(
             x,
-            color=STAGE_COLOUR,
-            linestyle="-",
+            color=colour,
+            linestyle="--" if backwards else "-",
             linewidth=1.2,
             alpha=0.8,
-            label="return-to-run stage change" if number == 0 else None,
+            label=None if backwards in labelled else _STAGE_LEGEND[backwards],
         )
+        labelled.add(backwards)
         axes.annotate(
             mark.label,
             xy=(x, 10.3),
@@ -224,8 +230,14 @@ def _draw_stages(axes: Axes, progress: Progress) -> None:
             va="top",
             ha="left",
             fontsize="small",
-            color=STAGE_COLOUR,
+            color=colour,
         )
+
+
+_STAGE_LEGEND = {
+    False: "return to run: start or stage up",
+    True: "return to run: stage back or stop",
+}
 
 
 def _style_dates(axes: Axes, progress: Progress) -> None:

@@ -4,9 +4,11 @@ Reads the runner's check-ins and programmes from the store and their runs throug
 `services.load`, and builds the `reports.progress.Progress` that the chart and the weekly
 table show.
 
-Stage changes come from the stored programmes. The store keeps each programme's start and its
-latest decision (not every decision), so a programme gives at most three marks: its start, its
-latest move up or down, and its end (stopped or completed).
+Stage changes: the store keeps each programme's start and its latest decision only, so every
+programme is replayed from its start over the stored check-ins with `coach.return_to_run`, as
+the return-to-run service does after each check-in; each step that moved the stage is a mark.
+When the stored check-ins cannot be replayed (one no longer reads as a check-in), the marks come
+from the stored states alone (`stored_stage_marks`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from statistics import fmean
 
+from backstride.coach.return_to_run import Programme, begin, review
 from backstride.coach.training_load import LoadReport, week_start
+from backstride.errors import StoreError
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.reports.progress import (
     PainDay,
@@ -26,13 +30,21 @@ from backstride.reports.progress import (
 )
 from backstride.services.load import runner_load
 from backstride.services.record import Record
+from backstride.services.return_to_run import stored_checkins
 from backstride.store import repo
 from backstride.store.records import CheckInRecord, ReturnToRunState
 
 #: How many weeks `backstride progress` shows when not told.
 DEFAULT_PROGRESS_WEEKS = 8
 
-__all__ = ["DEFAULT_PROGRESS_WEEKS", "build_progress", "runner_progress", "stage_marks"]
+__all__ = [
+    "DEFAULT_PROGRESS_WEEKS",
+    "build_progress",
+    "diary_start",
+    "programme_marks",
+    "runner_progress",
+    "stored_stage_marks",
+]
 
 
 def runner_progress(
@@ -43,23 +55,29 @@ def runner_progress(
     knowledge: KnowledgeBase | None = None,
 ) -> Progress:
     """The runner's progress over the `weeks` ISO weeks ending with the week of `until`."""
+    kb = knowledge or load_knowledge()
     load = runner_load(record, weeks=weeks, until=until)
     with record.session() as session:
+        programmes = repo.list_return_to_run(session=session, runner_id=record.runner.id)
         checkins = repo.list_checkins(
             session=session,
             runner_id=record.runner.id,
-            date_from=load.weeks[0].week_start,
+            date_from=diary_start(load.weeks[0].week_start, programmes),
             date_to=until,
         )
-        programmes = repo.list_return_to_run(session=session, runner_id=record.runner.id)
-    stages = len((knowledge or load_knowledge()).return_to_run)
-    return build_progress(load, checkins, programmes, stages=stages)
+    marks = programme_marks(programmes, checkins, kb)
+    return build_progress(load, checkins, marks, stages=len(kb.return_to_run))
+
+
+def diary_start(first_day: dt.date, programmes: Sequence[ReturnToRunState]) -> dt.date:
+    """The first check-in date needed: the weeks shown, and every programme from its start."""
+    return min([first_day, *(p.started_on for p in programmes)])
 
 
 def build_progress(
     load: LoadReport,
     checkins: Iterable[CheckInRecord],
-    programmes: Sequence[ReturnToRunState],
+    marks: Sequence[StageMark],
     *,
     stages: int,
 ) -> Progress:
@@ -75,7 +93,7 @@ def build_progress(
         for c in checkins
         if first_day <= c.date <= load.until
     )
-    marks = stage_marks(programmes)
+    marks = sorted(marks, key=lambda m: m.day)
     weeks = tuple(_week(w.week_start, w.runs, w.distance_km, days, marks) for w in load.weeks)
     shown = tuple(m for m in marks if first_day <= m.day <= load.until)
     return Progress(
@@ -86,6 +104,46 @@ def build_progress(
         stage_marks=shown,
         stages=stages,
     )
+
+
+def programme_marks(
+    programmes: Sequence[ReturnToRunState],
+    checkins: Sequence[CheckInRecord],
+    knowledge: KnowledgeBase,
+) -> list[StageMark]:
+    """Every stage change of every programme, replayed over the diary; oldest first.
+
+    A programme takes the check-ins up to the start of the next one. An ended programme whose
+    replay does not end (a check-in was corrected since) keeps the end the store records.
+    """
+    try:
+        diary = stored_checkins(checkins)
+    except StoreError:
+        return stored_stage_marks(programmes)
+    marks: list[StageMark] = []
+    for number, stored in enumerate(programmes):
+        following = programmes[number + 1].started_on if number + 1 < len(programmes) else None
+        own = [c for c in diary if following is None or c.date < following]
+        replayed = review(own, begin(started_on=stored.started_on, knowledge=knowledge), knowledge)
+        marks += _replayed_marks(replayed)
+        if stored.status != "active" and replayed.status == "active":
+            marks += [m for m in stored_stage_marks([stored]) if m.ends_programme]
+    return sorted(marks, key=lambda m: m.day)
+
+
+def _replayed_marks(programme: Programme) -> list[StageMark]:
+    marks = [StageMark(programme.started_on, "start", 1, "start: stage 1")]
+    for step in programme.steps:
+        after = step.stage_after
+        if step.decision == "stop":
+            marks.append(StageMark(step.decided_on, "stop", None, f"stopped at stage {after}"))
+        elif step.decision == "progress" and after == step.stage_before:
+            marks.append(StageMark(step.decided_on, "complete", None, "programme completed"))
+        elif after > step.stage_before:
+            marks.append(StageMark(step.decided_on, "progress", after, f"up to stage {after}"))
+        elif after < step.stage_before:
+            marks.append(StageMark(step.decided_on, "regress", after, f"back to stage {after}"))
+    return marks
 
 
 def _week(
@@ -121,8 +179,8 @@ def _latest_mark(day: dt.date, marks: Sequence[StageMark]) -> StageMark | None:
     return latest
 
 
-def stage_marks(programmes: Sequence[ReturnToRunState]) -> list[StageMark]:
-    """The stage changes the stored programmes show, oldest first.
+def stored_stage_marks(programmes: Sequence[ReturnToRunState]) -> list[StageMark]:
+    """The stage changes the stored programme states show alone, oldest first.
 
     A programme's start carries its stage only when no later decision changed it (the store
     keeps the latest decision alone); a move up or down carries the stage it led to; a stop or

@@ -36,8 +36,14 @@ from backstride.reports.physio_report import (
     TriageSection,
     day_text,
 )
+from backstride.reports.progress import StageMark
 from backstride.services.load import flag_text, runner_load, runner_zone
-from backstride.services.progress import DEFAULT_PROGRESS_WEEKS, build_progress, stage_marks
+from backstride.services.progress import (
+    DEFAULT_PROGRESS_WEEKS,
+    build_progress,
+    diary_start,
+    programme_marks,
+)
 from backstride.services.record import Record
 from backstride.store import repo
 from backstride.store.records import AssessmentRecord, CheckInRecord, ReturnToRunState
@@ -75,6 +81,7 @@ def runner_report(
     since = min(load.weeks[0].week_start, today - dt.timedelta(days=ADHERENCE_DAYS - 1))
     with record.session() as session:
         runner_id = record.runner.id
+        programmes = repo.list_return_to_run(session=session, runner_id=runner_id)
         extract = RecordExtract(
             runner=record.runner.name or "",
             today=today,
@@ -82,10 +89,13 @@ def runner_report(
             assessment=repo.latest_assessment(session=session, runner_id=runner_id),
             check_ins=tuple(
                 repo.list_checkins(
-                    session=session, runner_id=runner_id, date_from=since, date_to=today
+                    session=session,
+                    runner_id=runner_id,
+                    date_from=diary_start(since, programmes),
+                    date_to=today,
                 )
             ),
-            programmes=tuple(repo.list_return_to_run(session=session, runner_id=runner_id)),
+            programmes=tuple(programmes),
             load=load,
         )
     return build_report(extract, knowledge or load_knowledge())
@@ -93,8 +103,9 @@ def runner_report(
 
 def build_report(extract: RecordExtract, knowledge: KnowledgeBase) -> PhysioReport:
     """Assemble the report from what was read. Pure; BackstrideError when there is nothing."""
+    marks = programme_marks(extract.programmes, extract.check_ins, knowledge)
     progress = build_progress(
-        extract.load, extract.check_ins, extract.programmes, stages=len(knowledge.return_to_run)
+        extract.load, extract.check_ins, marks, stages=len(knowledge.return_to_run)
     )
     assessment = extract.assessment
     if assessment is None and progress.is_empty:
@@ -113,7 +124,7 @@ def build_report(extract: RecordExtract, knowledge: KnowledgeBase) -> PhysioRepo
         progress=progress,
         triage=_triage(output, assessed_on, knowledge, sources),
         startback=_startback(output, sources),
-        return_to_run=_return_to_run(extract.programmes, knowledge, sources),
+        return_to_run=_return_to_run(extract.programmes, marks, knowledge, sources),
         adherence=_adherence(output, assessed_on, extract, sources),
         red_flags=_red_flags(assessment, assessed_on, extract, knowledge, sources),
         load=_load(extract.load, sources),
@@ -195,7 +206,10 @@ def _startback(output: Mapping[str, Any], sources: _Sources) -> StartBackSection
 
 
 def _return_to_run(
-    programmes: Sequence[ReturnToRunState], knowledge: KnowledgeBase, sources: _Sources
+    programmes: Sequence[ReturnToRunState],
+    marks: Sequence[StageMark],
+    knowledge: KnowledgeBase,
+    sources: _Sources,
 ) -> ReturnToRunSection | None:
     if not programmes:
         return None
@@ -211,7 +225,7 @@ def _return_to_run(
         last_decision=current.last_decision,
         decided_on=current.decided_on,
         why=current.why,
-        marks=tuple(stage_marks([current])),
+        marks=tuple(m for m in marks if m.day >= current.started_on),
         sources=sources.cite(stage.sources if stage else ["pain_monitoring_model"]),
     )
 

@@ -22,7 +22,7 @@ def test_report_writes_a_pdf(run_cli, database_url, tmp_path):
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     for title in SECTION_TITLES:
         assert title in text
-    assert "stage 4 of 10" in text and "64% of days (18 of 28)" in text
+    assert "stage 5 of 10" in text and "64% of days (18 of 28)" in text
 
 
 def test_report_writes_html_when_the_file_says_so(run_cli, database_url, tmp_path):

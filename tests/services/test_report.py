@@ -9,7 +9,7 @@ import re
 import pytest
 from builders import sample_intake
 from pypdf import PdfReader
-from report_builders import ASSESSED_ON, PROGRESSED_ON, STARTED_ON, TODAY, build_record
+from report_builders import ASSESSED_ON, STAGE_CHANGES, STARTED_ON, TODAY, build_record
 
 from backstride.errors import BackstrideError
 from backstride.reports.physio_html import html_text
@@ -53,14 +53,16 @@ def test_the_report_holds_the_latest_triage_and_screening(story):
     assert (startback.total, startback.psychosocial, startback.risk) == (4, 2, "medium")
 
 
-def test_the_report_holds_the_stage_and_its_latest_decision(story):
+def test_the_report_holds_the_stage_and_its_decisions(story):
     rtr = report_of(story).return_to_run
     assert rtr is not None
-    assert (rtr.stage, rtr.stages, rtr.status) == (4, 10, "active")
-    assert rtr.stage_name == "Equal walking and running" and "3 minutes" in rtr.session
-    assert rtr.started_on == STARTED_ON and rtr.decided_on == PROGRESSED_ON
-    assert rtr.decision_label == "moved up a stage on 9 Mar 2026"
-    assert "Two safe sessions" in rtr.why[0]
+    assert (rtr.stage, rtr.stages, rtr.status) == (5, 10, "active")
+    assert rtr.stage_name == "More running than walking" and "4 minutes" in rtr.session
+    assert rtr.started_on == STARTED_ON and rtr.decided_on == TODAY
+    assert rtr.decision_label == "stayed at the stage on 14 Mar 2026"
+    assert "1 safe session at stage 5" in rtr.why[1]
+    assert [(m.day, m.label) for m in rtr.marks] == list(STAGE_CHANGES)
+    assert rtr.history.startswith("9 Feb start: stage 1; 12 Feb up to stage 2;")
 
 
 def test_adherence_counts_days_with_plan_exercises_over_four_weeks(story):
@@ -109,11 +111,15 @@ def test_a_red_flag_at_a_check_in_is_reported_first(database_url):
 def test_load_weeks_carry_their_flags_with_sources(story):
     load = report_of(story).load
     assert len(load.weeks) == 8
-    flagged = [w for w in load.weeks if w.flagged]
-    assert [w.week_start for w in flagged] == [dt.date(2026, 2, 23)]
-    assert flagged[0].flags == ("+32% vs 2 weeks before",)
-    (flag,) = load.flags
-    assert "15.0 km in the week of 23 February 2026" in flag.text and flag.sources
+    flagged = {w.week_start: w.flags for w in load.weeks if w.flagged}
+    assert flagged == {
+        dt.date(2026, 2, 16): ("long run +22%",),
+        dt.date(2026, 2, 23): ("+222% vs 2 weeks before",),
+        dt.date(2026, 3, 2): ("long run +18%",),
+        dt.date(2026, 3, 9): ("+41% vs 2 weeks before", "long run +15%"),
+    }
+    assert len(load.flags) == 5 and all(flag.sources for flag in load.flags)
+    assert any("16.4 km in the week of 9 March 2026" in flag.text for flag in load.flags)
     assert "never as a risk score" in load.acwr_note.text and load.acwr is not None
 
 
@@ -192,11 +198,12 @@ def test_the_pdf_holds_every_section_and_the_runners_numbers(story):
         "Runner: Alex Runner",
         "Self-care",
         "medium risk (total 4/9, psychosocial 2/5)",
-        "stage 4 of 10 (active); moved up a stage on 9 Mar 2026",
+        "stage 5 of 10 (active); stayed at the stage on 14 Mar 2026",
+        "12 Feb up to stage 2",
         "64% of days (18 of 28)",
         "none reported",
-        "18.6 km in the week of 9 Mar 2026",
-        "+32% vs 2 weeks before",
+        "16.4 km in the week of 9 Mar 2026",
+        "+41% vs 2 weeks before",
         "Hill JC",
         "not a substitute for a doctor",
     ):
@@ -238,4 +245,4 @@ def test_the_html_holds_every_section_and_escapes_what_the_runner_typed(database
     assert "Runner: &lt;b&gt;Alex&lt;/b&gt; &amp; co." in page
     assert 'src="data:image/png;base64,' in page
     assert "http-equiv" not in page and "<script" not in page and "<link" not in page
-    assert "64% of days (18 of 28)" in page and "4 of 10" in page
+    assert "64% of days (18 of 28)" in page and "5 of 10" in page
