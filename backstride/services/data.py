@@ -47,7 +47,14 @@ from backstride.errors import InputInvalid
 from backstride.importers.archive import archive_problem, escape_problem, size_problem
 from backstride.importers.model import MAX_FILE_BYTES
 from backstride.services.record import Record
-from backstride.store import PERSONAL_RUNNER_KEY, ActivityFile, ReturnToRunState, Runner, repo
+from backstride.store import (
+    PERSONAL_RUNNER_KEY,
+    ActivityFile,
+    ReturnToRunState,
+    Runner,
+    release_deleted_pages,
+    repo,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -581,6 +588,7 @@ def forget_everything(record: Record) -> dict[str, int]:
     """
     with record.session() as session:
         deleted = repo.delete_everything_for(session=session, runner_id=record.runner.id)
+    release_deleted_pages(record.store.engine)
     tables = ("assessment", "check_in", "return_to_run", "activity", "activity_file")
     counts = {name: deleted.get(table, 0) for name, table in zip(COUNT_NAMES, tables, strict=True)}
     return {**counts, "runner": deleted.get("runner", 0)}

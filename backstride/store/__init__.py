@@ -19,6 +19,7 @@ from backstride.store.engine import (
     make_engine,
     make_sessionmaker,
     open_store,
+    release_deleted_pages,
     schema_revision,
     upgrade,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "make_engine",
     "make_sessionmaker",
     "open_store",
+    "release_deleted_pages",
     "repo",
     "schema_revision",
     "upgrade",

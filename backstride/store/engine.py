@@ -101,6 +101,19 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
         ) from exc
 
 
+def release_deleted_pages(engine: Engine) -> None:
+    """Make deleted data unrecoverable from the SQLite file and its write-ahead log.
+
+    `secure_delete` already zeroes deleted rows in the database file; the log still holds the
+    pages as they were until a checkpoint, so copy them back and empty it. Other databases
+    manage their own storage: nothing to do.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Sessions for `engine`; values read stay usable after a commit."""
     return sessionmaker(engine, expire_on_commit=False)
@@ -284,6 +297,8 @@ def _sqlite_on_connect(*, use_wal: bool) -> Any:
         # switched off and `_sqlite_on_begin` emits BEGIN (the SQLAlchemy documentation's recipe).
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        # Health data: overwrite deleted rows with zeros instead of leaving them in free pages.
+        dbapi_connection.execute("PRAGMA secure_delete=ON")
         if use_wal:
             # WAL lets readers go on while one writer writes; NORMAL sync is safe with WAL.
             dbapi_connection.execute("PRAGMA journal_mode=WAL")
