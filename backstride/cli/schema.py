@@ -17,17 +17,28 @@ class Contract(StrEnum):
 
     intake = "intake"
     assessment = "assessment"
+    checkin = "checkin"
 
 
 @app.callback(invoke_without_command=True)
 def schema(
-    contract: Annotated[Contract, typer.Argument(help="intake (what assess reads) or assessment.")],
+    contract: Annotated[
+        Contract,
+        typer.Argument(help="intake (what assess reads), assessment (what it writes) or checkin."),
+    ],
 ) -> None:
     """Print the JSON Schema of CONTRACT, e.g. `backstride schema intake`."""
-    if contract is Contract.intake:
-        from backstride.contracts.intake import Intake as model
-    else:
-        from backstride.contracts.assessment import AssessmentOut as model  # type: ignore[assignment]
-    document = model.model_json_schema()
+    from pydantic import BaseModel
+
+    from backstride.contracts.assessment import AssessmentOut
+    from backstride.contracts.checkin import CheckIn
+    from backstride.contracts.intake import Intake
+
+    models: dict[Contract, type[BaseModel]] = {
+        Contract.intake: Intake,
+        Contract.assessment: AssessmentOut,
+        Contract.checkin: CheckIn,
+    }
+    document = models[contract].model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     print_json(document)

@@ -15,7 +15,8 @@ Until = Annotated[
     typer.Option(
         "--until",
         formats=["%Y-%m-%d"],
-        help="Show the weeks up to this date (YYYY-MM-DD); default: today.",
+        metavar="YYYY-MM-DD",
+        help="Show the weeks up to this date; default: today.",
         show_default=False,
     ),
 ]
