@@ -33,10 +33,22 @@ def ask_intake(console: Console | None = None) -> Intake:
     return build_intake(answers)
 
 
+def _input(console: Console, prompt: str) -> str:
+    try:
+        return console.input(prompt)
+    except EOFError:
+        from backstride.errors import InputInvalid
+
+        raise InputInvalid(
+            "the answers ended before the assessment was complete; nothing was saved"
+        ) from None
+
+
 def _wants_startback(console: Console) -> bool:
-    reply = console.input(
+    reply = _input(
+        console,
         "Nine short questions on how your back affects you help judge how much support you "
-        "need. Answer them? [y/N] "
+        "need. Answer them? [y/N] ",
     )
     return reply.strip().lower() in ("y", "yes")
 
@@ -44,8 +56,10 @@ def _wants_startback(console: Console) -> bool:
 def _ask(console: Console, question: Any, number: int, total: int) -> Any:
     while True:
         optional = "" if question.required else ", Enter to skip"
-        reply = console.input(
-            f"[dim]({number}/{total})[/dim] {question.text} [dim]({question.hint}{optional})[/dim] "
+        reply = _input(
+            console,
+            f"[dim]({number}/{total})[/dim] {question.text} "
+            f"[dim]({question.hint}{optional})[/dim] ",
         )
         if not reply.strip():
             if question.required:

@@ -73,14 +73,19 @@ class Plan:
 
 
 def choose_phase(intake: Intake, running: RunningAdvice) -> Phase:
-    """Acute in the first days or when running must stop, prevention when pain-free."""
+    """Acute in the first days or whenever running must stop; prevention only when pain-free.
+
+    Stopping comes first: a runner told to stop gets gentle mobility, never loaded strength
+    work, however low the scores they gave. Pain-free means at least one score given and every
+    score given at or below `PAIN_FREE_MAX`.
+    """
     pain = intake.pain
-    scores = [s for s in (pain.nrs_now, pain.nrs_worst_week, pain.nrs_during_run) if s is not None]
-    if max(scores, default=0) <= PAIN_FREE_MAX:
-        return "prevention"
     early = pain.days_since_onset is not None and pain.days_since_onset <= ACUTE_DAYS
     if running.decision == "stop" or early:
         return "acute"
+    scores = [s for s in (pain.nrs_now, pain.nrs_worst_week, pain.nrs_during_run) if s is not None]
+    if scores and max(scores) <= PAIN_FREE_MAX:
+        return "prevention"
     return "subacute"
 
 
@@ -199,13 +204,15 @@ def _self_care_ids(
 
 def _warm_up_ids(running: RunningAdvice, phase: Phase) -> list[str]:
     if running.decision == "stop":
-        return ["brisk_walk", "gradual_pace_build"]
+        return []  # no run to warm up for: the self-care walks and mobility are the plan
     if phase == "prevention" and running.decision == "continue":
         return ["brisk_walk", "lunges", "butt_kicks", "high_knees", "strides", "gradual_pace_build"]
     return ["brisk_walk", "butt_kicks", "gradual_pace_build", "stationary_bike"]
 
 
 def _cool_down_ids(running: RunningAdvice) -> list[str]:
+    if running.decision == "stop":
+        return []
     if running.decision == "continue":
         return ["gradual_slow_down", "stretching", "easy_bike"]
     return ["gradual_slow_down", "stretching"]

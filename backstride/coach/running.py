@@ -63,6 +63,10 @@ def decide_running(intake: Intake, triage: Triage, knowledge: KnowledgeBase) -> 
             (*stop_reasons, *_rest_explanation(knowledge, sharp=sharp)),
         )
     reduce_reasons = _reduce_reasons(intake)
+    if not _any_pain_score(intake):
+        reduce_reasons = [
+            "You did not say how much it hurts, so Backstride cannot tell you to run as usual."
+        ]
     if reduce_reasons:
         return RunningAdvice(
             "reduce",
@@ -86,11 +90,25 @@ def decide_running(intake: Intake, triage: Triage, knowledge: KnowledgeBase) -> 
     )
 
 
+def _any_pain_score(intake: Intake) -> bool:
+    pain = intake.pain
+    return any(s is not None for s in (pain.nrs_now, pain.nrs_worst_week, pain.nrs_during_run))
+
+
+def _pain_now(intake: Intake) -> tuple[int | None, str]:
+    """Pain right now; when not given, the worst of the week stands in for it (cautious)."""
+    pain = intake.pain
+    if pain.nrs_now is not None:
+        return pain.nrs_now, "right now"
+    return pain.nrs_worst_week, "at its worst this week (you did not say how it is now)"
+
+
 def _stop_reasons(intake: Intake) -> list[str]:
     pain = intake.pain
     reasons = []
-    if pain.nrs_now is not None and pain.nrs_now >= STOP_NOW_FROM:
-        reasons.append(f"Your pain is {pain.nrs_now}/10 right now: too high to run on.")
+    now, when = _pain_now(intake)
+    if now is not None and now >= STOP_NOW_FROM:
+        reasons.append(f"Your pain is {now}/10 {when}: too high to run on.")
     if pain.nrs_during_run is not None and pain.nrs_during_run > ACCEPTABLE_DURING_RUN_MAX:
         reasons.append(
             f"Your pain reached {pain.nrs_during_run}/10 while running, above the 5/10 that "
@@ -109,8 +127,9 @@ def _stop_reasons(intake: Intake) -> list[str]:
 def _reduce_reasons(intake: Intake) -> list[str]:
     pain = intake.pain
     reasons = []
-    if pain.nrs_now is not None and pain.nrs_now >= REDUCE_FROM:
-        reasons.append(f"Your pain is {pain.nrs_now}/10 right now.")
+    now, when = _pain_now(intake)
+    if now is not None and now >= REDUCE_FROM:
+        reasons.append(f"Your pain is {now}/10 {when}.")
     if pain.nrs_during_run is not None and pain.nrs_during_run >= REDUCE_FROM:
         reasons.append(f"Your pain reached {pain.nrs_during_run}/10 while running.")
     return reasons

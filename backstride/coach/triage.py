@@ -3,8 +3,9 @@
 Each rule below is a small named function registered under the id of its knowledge entry
 (a red flag in `red_flags`, or a rule in `triage_rules`); the knowledge base gives its level,
 the text the runner reads and its sources. The highest level that fires wins and every rule
-that fired is listed. Unanswered questions count as "no", except where the answers given
-already point to a serious cause and only a detail is missing (see each rule's docstring).
+that fired is listed. Unanswered questions count as "no" (a red flag not reported; "is it
+improving?" not improving; "had back pain before?" a first episode), and where the answers
+given already point to a serious cause, a missing detail counts against the runner too.
 """
 
 from __future__ import annotations
@@ -70,9 +71,9 @@ def _severe_pain_not_easing(intake: Intake) -> bool:
 
 @_rule("not_improving_after_7_days")
 def _not_improving_after_7_days(intake: Intake) -> bool:
-    """Seven days or more of self-care and the pain is not improving."""
+    """Seven days or more of self-care and the pain is not improving (or not said to be)."""
     days = intake.pain.days_since_onset
-    return days is not None and days >= 7 and intake.pain.improving is False
+    return days is not None and days >= 7 and intake.pain.improving is not True
 
 
 @_rule("pain_over_6_weeks")
@@ -84,8 +85,8 @@ def _pain_over_6_weeks(intake: Intake) -> bool:
 
 @_rule("first_episode_over_50")
 def _first_episode_over_50(intake: Intake) -> bool:
-    """A first episode of back pain at 50 or over."""
-    return intake.age >= 50 and intake.pain.previous_episodes is False
+    """A first episode of back pain at 50 or over (no earlier episode reported)."""
+    return intake.age >= 50 and intake.pain.previous_episodes is not True
 
 
 @_rule("inflammatory_morning_stiffness")

@@ -17,10 +17,12 @@ from pydantic_core import ErrorDetails
 
 def describe_validation_error(exc: ValidationError, model: type[BaseModel]) -> str:
     """One line: the first problem, what is allowed, and how many more problems there are."""
-    errors = exc.errors()
-    first = _describe(errors[0], model.model_json_schema())
-    if len(errors) > 1:
-        first += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+    schema = model.model_json_schema()
+    # Several errors can describe one problem (each missing item of a list): count it once.
+    problems = list(dict.fromkeys(_describe(error, schema) for error in exc.errors()))
+    first = problems[0]
+    if len(problems) > 1:
+        first += f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})"
     return first
 
 
@@ -31,6 +33,10 @@ def _describe(error: ErrorDetails, schema: dict[str, Any]) -> str:
         keys = ", ".join(parent.get("properties", {})) if parent else ""
         where = ".".join(loc[:-1]) or "the top level"
         return f"{'.'.join(loc)}: unknown key in {where}; allowed keys: {keys}"
+    parent = _schema_at(schema, loc[:-1]) if loc else None
+    if parent is not None and "prefixItems" in parent and error["type"] in ("missing", "too_long"):
+        # A fixed-length list with the wrong number of answers: name the list, not an item.
+        return f"{'.'.join(loc[:-1])}: expected {_allowed(parent, schema)}"
     field = ".".join(loc) or "input"
     target = _schema_at(schema, loc)
     allowed = _allowed(target, schema) if target is not None else None
@@ -69,6 +75,21 @@ def _resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+def _items(node: dict[str, Any], root: dict[str, Any]) -> str:
+    """What each position of a fixed-length list holds, runs of the same kind grouped."""
+    kinds = [_allowed(item, root) or "a value" for item in node["prefixItems"]]
+    kinds = [k.removesuffix(" (or leave it out)") for k in kinds]
+    groups: list[tuple[int, int, str]] = []
+    for position, kind in enumerate(kinds, start=1):
+        if groups and groups[-1][2] == kind:
+            groups[-1] = (groups[-1][0], position, kind)
+        else:
+            groups.append((position, position, kind))
+    return ", ".join(
+        f"item {a} {kind}" if a == b else f"items {a}-{b} {kind}" for a, b, kind in groups
+    )
+
+
 def _allowed(node: dict[str, Any], root: dict[str, Any]) -> str | None:
     node = _resolve(node, root)
     kind = node.get("type")
@@ -86,7 +107,7 @@ def _allowed(node: dict[str, Any], root: dict[str, Any]) -> str | None:
         return noun
     if kind == "array":
         if "prefixItems" in node:
-            return f"a list of {len(node['prefixItems'])} answers"
+            return f"a list of exactly {len(node['prefixItems'])} answers ({_items(node, root)})"
         items = node.get("items")
         inner = _allowed(items, root) if items else None
         return f"a list, each {inner}" if inner else "a list"

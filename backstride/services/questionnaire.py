@@ -151,6 +151,7 @@ _PAIN = (
         "How bad is the pain right now, from 0 (none) to 10 (worst)?",
         "int",
         "Your pain",
+        required=True,
         low=0,
         high=10,
     ),

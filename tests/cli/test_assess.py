@@ -70,7 +70,11 @@ def test_emergency_report_says_what_to_do_now_and_gives_no_exercises(run_cli, in
             {"age": 40, "pain": {}, "red_flags": {"saddle_numbness": "yes"}},
             "red_flags.saddle_numbness",
         ),
-        ({"age": 40, "pain": {}, "startback": [True] * 8}, "startback"),
+        (
+            {"age": 40, "pain": {}, "startback": [True] * 8},
+            "startback: expected a list of exactly 9 answers (items 1-8 true or false, item 9 a "
+            "whole number from 0 to 4)",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_field(run_cli, intake_file, document, message):

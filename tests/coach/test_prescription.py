@@ -26,7 +26,8 @@ STOP = RunningAdvice("stop", 3, ("",))
 @pytest.mark.parametrize(
     ("pain", "running", "phase"),
     [
-        ({}, CONTINUE, "prevention"),
+        ({}, CONTINUE, "subacute"),  # no score given: not assumed pain-free
+        ({"nrs_now": 0, "nrs_worst_week": 2, "days_since_onset": 10}, STOP, "acute"),
         ({"nrs_now": 0, "nrs_worst_week": 2}, CONTINUE, "prevention"),
         ({"nrs_worst_week": 3, "days_since_onset": 10}, CONTINUE, "subacute"),
         ({"nrs_now": 3, "days_since_onset": 3}, CONTINUE, "acute"),
@@ -51,7 +52,7 @@ def test_no_rotation_when_twisting_hurts(knowledge):
     chosen = exercises(knowledge, intake)
     assert chosen
     assert all("rotation" not in e.movement and "twisting" not in e.avoid_if for e in chosen)
-    without = exercises(knowledge, make_intake(pain={"regions": ["side"]}))
+    without = exercises(knowledge, make_intake(pain={"regions": ["side"], "nrs_now": 0}))
     assert any("rotation" in e.movement for e in without), "rotation is offered otherwise"
 
 
@@ -119,3 +120,27 @@ def test_factors_bring_their_prevention(knowledge):
     plan = plan_for(knowledge, sample_intake())
     assert "gradual_progression" in {i.id for i in plan.prevention}
     assert {"sitting_setup", "movement_breaks"} & {i.id for i in plan.prevention}
+
+
+def test_a_runner_told_to_stop_never_gets_loaded_exercises_however_low_the_scores(knowledge):
+    # sharp pain that began today: stop, even at 0/10 now
+    intake = make_intake(
+        pain={
+            "nrs_now": 0,
+            "nrs_worst_week": 2,
+            "character": ["sharp", "spasm"],
+            "days_since_onset": 0,
+        }
+    )
+    result = assess(intake, knowledge)
+    assert result.running.decision == "stop"
+    by_id = {e.id: e for e in knowledge.exercises}
+    assert result.plan.phase == "acute"
+    for item in result.plan.exercises:
+        assert not {"loaded", "rotation"} & set(by_id[item.id].movement)
+
+
+def test_stopping_gives_no_warm_up_or_cool_down_for_a_run(knowledge):
+    plan = plan_for(knowledge, make_intake(pain={"nrs_now": 8, "eases_with_rest": True}))
+    assert plan.warm_up == plan.cool_down == ()
+    assert {"active_rest", "short_walk"} <= {i.id for i in plan.self_care}

@@ -41,8 +41,8 @@ def test_pain_during_running(during, decision, knowledge):
     ],
 )
 def test_sharp_or_spasm_onset_in_the_last_two_days(character, days, decision, knowledge):
-    advice = decide(knowledge, pain={"character": character, "days_since_onset": days})
-    assert advice.decision == decision
+    pain = {"nrs_now": 1, "character": character, "days_since_onset": days}
+    assert decide(knowledge, pain=pain).decision == decision
 
 
 def test_stop_rests_two_to_three_days_and_a_week_when_sharp(knowledge):
@@ -70,6 +70,18 @@ def test_any_level_above_self_care_means_stop_until_cleared(changes, knowledge):
 
 
 def test_reduce_and_continue_explain_the_pain_monitoring_rule(knowledge):
-    for advice in (decide(knowledge, pain={"nrs_now": 4}), decide(knowledge)):
+    for advice in (decide(knowledge, pain={"nrs_now": 4}), decide(knowledge, pain={"nrs_now": 0})):
         assert advice.rest_days == 0
         assert any("5/10" in line for line in advice.why)
+
+
+def test_with_no_pain_score_at_all_running_is_reduced_not_continued(knowledge):
+    advice = decide(knowledge)
+    assert advice.decision == "reduce"
+    assert any("did not say how much it hurts" in line for line in advice.why)
+
+
+@pytest.mark.parametrize(("worst", "decision"), [(2, "continue"), (4, "reduce"), (8, "stop")])
+def test_worst_of_the_week_stands_in_when_pain_now_is_not_given(worst, decision, knowledge):
+    advice = decide(knowledge, pain={"nrs_worst_week": worst, "eases_with_rest": True})
+    assert advice.decision == decision

@@ -106,7 +106,7 @@ def test_severe_pain_right_now_counts_too(knowledge):
 
 @pytest.mark.parametrize(
     ("days", "improving", "fires"),
-    [(7, False, True), (6, False, False), (7, True, False), (7, None, False), (30, False, True)],
+    [(7, False, True), (6, False, False), (7, True, False), (7, None, True), (30, False, True)],
 )
 def test_not_improving_after_seven_days(days, improving, fires, knowledge):
     intake = make_intake(pain={"days_since_onset": days, "improving": improving})
@@ -126,7 +126,7 @@ def test_pain_lasting_six_weeks(days, fires, knowledge):
         (50, False, True),
         (49, False, False),
         (50, True, False),
-        (50, None, False),
+        (50, None, True),
         (80, False, True),
     ],
 )

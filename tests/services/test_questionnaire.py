@@ -20,8 +20,8 @@ def test_every_red_flag_is_asked_in_plain_words(asked, knowledge):
     assert all(q.text == wording[name] for name, q in flags.items())
 
 
-def test_only_age_is_required(asked):
-    assert [q.path for q in asked.values() if q.required] == [("age",)]
+def test_only_age_and_pain_now_are_required(asked):
+    assert [q.path for q in asked.values() if q.required] == [("age",), ("pain", "nrs_now")]
 
 
 @pytest.mark.parametrize(
