@@ -52,6 +52,20 @@ class Record:
             )
 
 
+def local_time_zone() -> str:
+    """The IANA name of this machine's time zone (e.g. "Europe/Paris"); "UTC" when unknown.
+
+    The personal runner lives where their computer is: weeks and days are counted there.
+    """
+    import tzlocal
+
+    try:
+        name = tzlocal.get_localzone_name()
+    except (LookupError, ValueError, OSError):
+        return "UTC"
+    return name or "UTC"
+
+
 def database_url(db: str | None = None) -> str:
     """The URL to use: `--db` > BACKSTRIDE_DATABASE_URL > a SQLite file in the data folder."""
     return resolve_database_url(db, settings=Settings())
@@ -67,7 +81,9 @@ def open_record(db: str | None = None, *, runner_id: int | None = None) -> Itera
     """Open the store (migrating it on first use) with the personal runner or `runner_id`."""
     with open_store(database_url(db)) as store, store.session() as session:
         if runner_id is None:
-            runner = repo.get_or_create_personal_runner(session=session)
+            runner = repo.get_or_create_personal_runner(
+                session=session, time_zone=local_time_zone()
+            )
         else:
             runner = repo.get_runner(session=session, runner_id=runner_id)
         yield Record(store, runner)
