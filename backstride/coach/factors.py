@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from backstride.coach.training_load import WEEKLY_INCREASE_LIMIT_PCT, more_than
 from backstride.contracts.intake import Intake
 from backstride.knowledge.models import KnowledgeBase
 
@@ -18,8 +19,8 @@ Recogniser = Callable[[Intake], str | None]
 #: Every recogniser by its factor id, in the order the report lists them.
 RECOGNISERS: dict[str, Recogniser] = {}
 
-MILEAGE_RISE_LIMIT = 0.30
-"""A rise of more than 30% over two weeks (Nielsen et al. 2014)."""
+MILEAGE_RISE_LIMIT_PCT = WEEKLY_INCREASE_LIMIT_PCT
+"""A rise of more than 30% over two weeks (Nielsen et al. 2014), as in the load flags."""
 NEW_RUNNER_YEARS = 1.0
 LONG_SITTING_HOURS = 7.0
 WORN_SHOE_KM = 800.0
@@ -63,7 +64,7 @@ def recognise_factors(intake: Intake, knowledge: KnowledgeBase) -> tuple[FactorF
     return tuple(findings)
 
 
-def steepest_two_week_rise(weekly_km: Sequence[float]) -> tuple[int, float, float] | None:
+def latest_two_week_rise(weekly_km: Sequence[float]) -> tuple[int, float, float] | None:
     """The most recent week whose distance is over 30% above the week two weeks before it.
 
     Returns (index of that week, its km, the km two weeks before), or None. A week two weeks
@@ -71,8 +72,7 @@ def steepest_two_week_rise(weekly_km: Sequence[float]) -> tuple[int, float, floa
     """
     for index in range(len(weekly_km) - 1, 1, -1):
         before, now = weekly_km[index - 2], weekly_km[index]
-        # Compare in integers of tenths so that exactly 30% never fires through rounding.
-        if before > 0 and now * 100 > before * (100 + MILEAGE_RISE_LIMIT * 100):
+        if before > 0 and more_than(now, before, MILEAGE_RISE_LIMIT_PCT):
             return index, now, before
     return None
 
@@ -80,7 +80,7 @@ def steepest_two_week_rise(weekly_km: Sequence[float]) -> tuple[int, float, floa
 @_recognises("rapid_mileage_increase")
 def _rapid_mileage_increase(intake: Intake) -> str | None:
     weeks = intake.training.weekly_distance_km
-    found = steepest_two_week_rise(weeks)
+    found = latest_two_week_rise(weeks)
     if found is None:
         return None
     index, now, before = found

@@ -322,7 +322,7 @@ def _weekly_increases(runs: Sequence[_Run]) -> list[WeeklyIncreaseFlag]:
     for monday, distance in sorted(totals.items()):
         base_monday = monday - dt.timedelta(weeks=2)
         base = totals.get(base_monday, 0.0)
-        if base > 0 and _more_than(distance, base, WEEKLY_INCREASE_LIMIT_PCT):
+        if base > 0 and more_than(distance, base, WEEKLY_INCREASE_LIMIT_PCT):
             flags.append(
                 WeeklyIncreaseFlag(
                     week_start=monday,
@@ -345,7 +345,7 @@ def _single_run_spikes(runs: Sequence[_Run]) -> list[SingleRunSpikeFlag]:
         longest = max(reversed(before), key=lambda r: r.distance_m, default=None)
         if longest is None or longest.distance_m <= 0:
             continue
-        if _more_than(run.distance_m, longest.distance_m, SINGLE_RUN_LIMIT_PCT):
+        if more_than(run.distance_m, longest.distance_m, SINGLE_RUN_LIMIT_PCT):
             flags.append(
                 SingleRunSpikeFlag(
                     date=run.day,
@@ -359,7 +359,7 @@ def _single_run_spikes(runs: Sequence[_Run]) -> list[SingleRunSpikeFlag]:
     return flags
 
 
-def _more_than(value: float, base: float, percent: int) -> bool:
+def more_than(value: float, base: float, percent: float) -> bool:
     """Whether `value` is more than `percent`% above `base`, exactly (no rounding error)."""
     return Fraction(value) * 100 > Fraction(base) * (100 + percent)
 

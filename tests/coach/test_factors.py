@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import make_intake, sample_intake
 
-from backstride.coach.factors import RECOGNISERS, recognise_factors, steepest_two_week_rise
+from backstride.coach.factors import RECOGNISERS, latest_two_week_rise, recognise_factors
 
 
 def found(knowledge, **changes) -> dict[str, str]:
@@ -52,7 +52,7 @@ def test_rapid_mileage_increase(weeks, fires, knowledge):
 
 
 def test_the_most_recent_rise_is_quoted():
-    assert steepest_two_week_rise([10, 10, 20, 20, 30]) == (4, 30, 20)
+    assert latest_two_week_rise([10, 10, 20, 20, 30]) == (4, 30, 20)
 
 
 @pytest.mark.parametrize(
