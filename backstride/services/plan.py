@@ -166,9 +166,11 @@ def _refuse_after_warning_signs(
 
 
 def _newer_than_programme(assessment: AssessmentRecord, programme: ReturnToRunState | None) -> bool:
-    if programme is None or programme.updated_at is None:
+    """Whether the assessment came after the programme started (every later save moves
+    `updated_at`, so only `created_at` says when it started)."""
+    if programme is None or programme.created_at is None:
         return True
-    return assessment.created_at > programme.updated_at
+    return assessment.created_at > programme.created_at
 
 
 def _stage(

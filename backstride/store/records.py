@@ -67,6 +67,8 @@ class ReturnToRunState:
     """Where a runner stands in a return-to-run programme.
 
     `id` is None for a programme not saved yet; `save_return_to_run` gives back the saved one.
+    `created_at` is when it was first saved (its start) and never changes; `updated_at` moves
+    each time it is saved again, e.g. on every check-in.
     """
 
     started_on: date
@@ -77,6 +79,7 @@ class ReturnToRunState:
     decided_on: date | None = None
     id: int | None = None
     updated_at: datetime | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -361,7 +361,11 @@ def _checkin(row: CheckInRow) -> CheckInRecord:
 def save_return_to_run(
     *, session: Session, runner_id: int, state: ReturnToRunState, now: datetime | None = None
 ) -> ReturnToRunState:
-    """Save a programme's state: a new programme when `state.id` is None, else an update."""
+    """Save a programme's state: a new programme when `state.id` is None, else an update.
+
+    The store sets `created_at` when the programme is first saved (`state.created_at` is not
+    read) and `updated_at` on every save.
+    """
     if state.status not in _STATUSES:
         raise StoreError(f"A return-to-run status is one of {', '.join(_STATUSES)}.")
     if isinstance(state.stage, bool) or not isinstance(state.stage, int) or state.stage < 1:
@@ -427,6 +431,7 @@ def _return_to_run(row: ReturnToRunRow) -> ReturnToRunState:
         why=tuple(row.why),
         decided_on=row.decided_on,
         updated_at=row.updated_at,
+        created_at=row.created_at,
     )
 
 

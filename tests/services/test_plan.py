@@ -11,6 +11,8 @@ from icalendar import Calendar
 
 from backstride.domain import Activity
 from backstride.errors import BackstrideError, InputInvalid
+from backstride.services.checkin import parse_checkin
+from backstride.services.checkin import save_checkin as save_checkin_now
 from backstride.services.plan import (
     parse_run_days,
     plan_calendar,
@@ -141,6 +143,18 @@ def test_an_assessment_saying_stop_running_makes_it_a_walking_week(record):
     week = week_ahead(record, today=MON)
     assert week.plan.stage == 1
     assert "rest from running" in week.why[0]
+
+
+def test_an_assessment_after_the_start_is_not_forgotten_after_the_next_check_in(record):
+    start_programme(record, stage=3, when=at(MON - dt.timedelta(days=9)))
+    save_assessment(record, level="urgent", decision="stop", when=at(MON - dt.timedelta(days=2)))
+    with pytest.raises(BackstrideError, match="sends you to a clinician"):
+        week_ahead(record, today=MON)
+    # An ordinary check-in judges the programme again (and saves it): the assessment still stands.
+    ordinary = parse_checkin({"date": (MON - dt.timedelta(days=1)).isoformat(), "morning_pain": 1})
+    save_checkin_now(record, ordinary, today=MON)
+    with pytest.raises(BackstrideError, match="sends you to a clinician"):
+        week_ahead(record, today=MON)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -22,7 +22,8 @@ def test_a_programme_is_saved_then_updated(session: Session, runner: Runner) -> 
     new = ReturnToRunState(started_on=STARTED, stage=1, last_decision="start", why=("entry",))
     saved = repo.save_return_to_run(session=session, runner_id=runner.id, state=new)
     assert saved.id is not None and saved.updated_at is not None
-    assert dataclasses.replace(saved, id=None, updated_at=None) == new
+    assert saved.created_at == saved.updated_at
+    assert dataclasses.replace(saved, id=None, updated_at=None, created_at=None) == new
 
     moved = dataclasses.replace(
         saved, stage=2, last_decision="progress", why=("two safe sessions",), decided_on=STARTED
@@ -32,6 +33,18 @@ def test_a_programme_is_saved_then_updated(session: Session, runner: Runner) -> 
     current = repo.get_return_to_run(session=session, runner_id=runner.id)
     assert current == updated
     assert (current.stage, current.why, current.decided_on) == (2, ("two safe sessions",), STARTED)
+
+
+def test_an_update_keeps_when_the_programme_was_created(session: Session, runner: Runner) -> None:
+    created = datetime(2026, 3, 2, 7, tzinfo=UTC)
+    new = ReturnToRunState(started_on=STARTED, stage=1)
+    saved = repo.save_return_to_run(session=session, runner_id=runner.id, state=new, now=created)
+    later = created + timedelta(days=3)
+    moved = dataclasses.replace(saved, stage=2, created_at=later)
+    updated = repo.save_return_to_run(session=session, runner_id=runner.id, state=moved, now=later)
+    assert (updated.created_at, updated.updated_at) == (created, later)
+    current = repo.get_return_to_run(session=session, runner_id=runner.id)
+    assert current is not None and current.created_at == created
 
 
 def test_the_latest_programme_is_current(session: Session, runner: Runner) -> None:
