@@ -27,8 +27,10 @@ for outcome in read_sources(sources):            # decodes on every core, in the
   worker processes (default: every core), outcomes in input order, memory bounded. It also
   leaves out Garmin summaries whose activity file is in the same export.
 * `read_data(name, data) -> ImportOutcome`: decodes bytes already in memory (an upload).
-* `load_data(source) -> bytes`: a source's bytes after removing zip and gzip layers (the bytes
-  its activities' sha256 is of), for keeping the original file; raises `ImportFailed`.
+* `load_data(source, archives) -> bytes`: a source's bytes after removing zip and gzip layers
+  (the bytes its activities' sha256 is of), for keeping the original file; raises
+  `ImportFailed`. `archives` is an `ArchiveReader` the caller holds for one import
+  (`with ArchiveReader() as archives:`), so each export zip is opened once and closed after.
 * `classify(name)`: the format a file name says (.fit, .gpx, .tcx, each optionally .gz).
 * `decode(source, data)`: decodes bytes already loaded for a source (what workers run).
 
@@ -43,6 +45,7 @@ otherwise computed the one way `track` documents; unknown values are None.
 
 from __future__ import annotations
 
+from backstride.importers.archive import ArchiveReader
 from backstride.importers.model import (
     MAX_EXPANSION_RATIO,
     MAX_FILE_BYTES,
@@ -65,6 +68,7 @@ __all__ = [
     "MAX_EXPANSION_RATIO",
     "MAX_FILE_BYTES",
     "ActivityReader",
+    "ArchiveReader",
     "ImportOutcome",
     "OutcomeStatus",
     "SourceFile",

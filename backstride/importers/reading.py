@@ -89,22 +89,18 @@ def _load(source: SourceFile, archives: ArchiveReader) -> bytes:
         raise ImportFailed(f"the file could not be read ({exc.strerror or exc})") from exc
 
 
-_loading_archives: ArchiveReader | None = None
-
-
-def load_data(source: SourceFile) -> bytes:
+def load_data(source: SourceFile, archives: ArchiveReader) -> bytes:
     """The bytes of an activity source after removing zip and gzip layers.
 
     These are the bytes each of its activities' `sha256` is of, for keeping the original file.
-    The last archives opened stay open, so loading the members of an export in the order
-    `scan` gave them reads each (nested) zip front to back once. Raises `ImportFailed`.
+    `archives` keeps the last archives it opened open, so loading the members of an export in the
+    order `scan` gave them reads each (nested) zip front to back once; the caller owns it and
+    closes it when the import is done (`with ArchiveReader() as archives: ...`).
+    Raises `ImportFailed`.
     """
-    global _loading_archives
     if source.problem is not None or source.kind not in READERS:
         raise ImportFailed(source.problem or "not an activity file")
-    if _loading_archives is None:
-        _loading_archives = ArchiveReader()
-    data = _load(source, _loading_archives)
+    data = _load(source, archives)
     return gunzip(data) if source.gzipped else data
 
 

@@ -16,7 +16,14 @@ from typing import Any
 
 from backstride.domain import Activity
 from backstride.errors import InputInvalid
-from backstride.importers import ImportOutcome, SourceFile, load_data, read_sources, scan
+from backstride.importers import (
+    ArchiveReader,
+    ImportOutcome,
+    SourceFile,
+    load_data,
+    read_sources,
+    scan,
+)
 from backstride.services.activities import activity_document
 from backstride.services.record import Record
 from backstride.store import StoredActivity, repo
@@ -75,17 +82,20 @@ def import_sources(
     """Decode `sources` and store what they hold; `on_outcome` is called after each file."""
     summary = ImportSummary()
     batch = _Batch()
-    for outcome in read_sources(sources, workers=workers):
-        if outcome.status == "imported":
-            batch.add(outcome)
-        elif outcome.status == "skipped":
-            summary.skipped.append((outcome.file, outcome.reason or "not an activity"))
-        else:
-            summary.failed.append((outcome.file, outcome.reason or "could not be read"))
-        if batch.is_full():
-            batch.store(record, summary)
-        if on_outcome is not None:
-            on_outcome(outcome)
+    # The originals are loaded in the order they were read, through archives kept open for this
+    # import only: each export zip is read front to back once, then closed.
+    with ArchiveReader() as archives:
+        for outcome in read_sources(sources, workers=workers):
+            if outcome.status == "imported":
+                batch.add(outcome, archives)
+            elif outcome.status == "skipped":
+                summary.skipped.append((outcome.file, outcome.reason or "not an activity"))
+            else:
+                summary.failed.append((outcome.file, outcome.reason or "could not be read"))
+            if batch.is_full():
+                batch.store(record, summary)
+            if on_outcome is not None:
+                on_outcome(outcome)
     batch.store(record, summary)
     return summary
 
@@ -101,12 +111,12 @@ class _Batch:
     def clear(self) -> None:
         self.activities, self.files, self.size = [], {}, 0
 
-    def add(self, outcome: ImportOutcome) -> None:
+    def add(self, outcome: ImportOutcome, archives: ArchiveReader) -> None:
         self.activities.extend(outcome.activities)
         if outcome.source.kind in ("fit", "gpx", "tcx") and outcome.activities:
             digest = outcome.activities[0].sha256
             if digest not in self.files:
-                data = load_data(outcome.source)
+                data = load_data(outcome.source, archives)
                 # The bytes kept are un-gzipped, so the name loses its ".gz" too.
                 self.files[digest] = (Path(outcome.file).name.removesuffix(".gz"), data)
                 self.size += len(data)

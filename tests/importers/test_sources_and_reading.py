@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from backstride.errors import ImportFailed
-from backstride.importers import classify, load_data, read_data, read_source, read_sources, scan
+from backstride.importers import (
+    ArchiveReader,
+    classify,
+    load_data,
+    read_data,
+    read_source,
+    read_sources,
+    scan,
+)
 
 from .builders import gpx, gz
 from .corpus import CORPUS, needs_corpus
@@ -111,11 +119,12 @@ def test_load_data_gives_the_bytes_the_hash_is_of(tmp_path: Path) -> None:
     with zipfile.ZipFile(outer, "w") as archive:
         archive.write(inner, "parts/UploadedFiles_0-_Part1.zip")
         archive.writestr("c.gpx", _gpx(3))
-    for source in scan([outer]):
-        [activity] = read_source(source).activities
-        assert hashlib.sha256(load_data(source)).hexdigest() == activity.sha256
-    with pytest.raises(ImportFailed):
-        load_data(next(iter(scan([tmp_path / "missing.fit"]))))
+    with ArchiveReader() as archives:
+        for source in scan([outer]):
+            [activity] = read_source(source).activities
+            assert hashlib.sha256(load_data(source, archives)).hexdigest() == activity.sha256
+        with pytest.raises(ImportFailed):
+            load_data(next(iter(scan([tmp_path / "missing.fit"]))), archives)
 
 
 def test_a_threaded_caller_gets_workers_from_a_fork_server(tmp_path: Path) -> None:
