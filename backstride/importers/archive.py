@@ -151,12 +151,23 @@ class ArchiveReader:
             self._inner = None
 
     def read(self, path: Path, members: tuple[str, ...], limit: int = MAX_FILE_BYTES) -> bytes:
-        """The bytes of a member (`members` names it, then the member of a nested zip)."""
-        archive = self.outer(path) if len(members) == 1 else self.inner(path, members[0])
+        """The bytes of a member (`members` names it, then the member of a nested zip).
+
+        Raises `ImportFailed` when the archive or the member cannot be read (it may have changed
+        since it was scanned).
+        """
         try:
+            archive = self.outer(path) if len(members) == 1 else self.inner(path, members[0])
             with archive.open(members[-1]) as stream:
                 return read_limited(stream, limit, "the file")
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+        except (
+            zipfile.BadZipFile,
+            KeyError,
+            OSError,
+            EOFError,
+            zlib.error,
+            NotImplementedError,
+        ) as exc:
             raise ImportFailed(f"the archive entry could not be read ({exc})") from exc
 
     @contextmanager

@@ -8,14 +8,15 @@ formats) and finishes the job.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from backstride.domain import Activity
-from backstride.errors import InputInvalid
+from backstride.errors import ImportFailed, InputInvalid
 from backstride.importers import (
     ArchiveReader,
     ImportOutcome,
@@ -35,6 +36,9 @@ BATCH_ACTIVITIES = 256
 BATCH_BYTES = 32 * 1024 * 1024
 
 OnOutcome = Callable[[ImportOutcome], None]
+
+#: Why a file fails when the bytes kept as its original are not the bytes that were decoded.
+CHANGED = "the file changed while it was imported; import it again"
 
 
 @dataclass
@@ -87,10 +91,10 @@ def import_sources(
     with ArchiveReader() as archives:
         for outcome in read_sources(sources, workers=workers):
             if outcome.status == "imported":
-                batch.add(outcome, archives)
-            elif outcome.status == "skipped":
+                outcome = batch.add(outcome, archives)
+            if outcome.status == "skipped":
                 summary.skipped.append((outcome.file, outcome.reason or "not an activity"))
-            else:
+            elif outcome.status == "failed":
                 summary.failed.append((outcome.file, outcome.reason or "could not be read"))
             if batch.is_full():
                 batch.store(record, summary)
@@ -98,6 +102,10 @@ def import_sources(
                 on_outcome(outcome)
     batch.store(record, summary)
     return summary
+
+
+def _failed(outcome: ImportOutcome, reason: str) -> ImportOutcome:
+    return replace(outcome, status="failed", activities=(), reason=reason, warnings=())
 
 
 class _Batch:
@@ -111,15 +119,26 @@ class _Batch:
     def clear(self) -> None:
         self.activities, self.files, self.size = [], {}, 0
 
-    def add(self, outcome: ImportOutcome, archives: ArchiveReader) -> None:
-        self.activities.extend(outcome.activities)
+    def add(self, outcome: ImportOutcome, archives: ArchiveReader) -> ImportOutcome:
+        """Take the activities of an imported file and its original bytes.
+
+        The file is loaded again for its original, so it may have changed or gone since it was
+        decoded: then nothing of it is taken and the outcome returned says it failed.
+        """
         if outcome.source.kind in ("fit", "gpx", "tcx") and outcome.activities:
             digest = outcome.activities[0].sha256
             if digest not in self.files:
-                data = load_data(outcome.source, archives)
+                try:
+                    data = load_data(outcome.source, archives)
+                except ImportFailed as exc:
+                    return _failed(outcome, str(exc))
+                if hashlib.sha256(data).hexdigest() != digest:
+                    return _failed(outcome, CHANGED)
                 # The bytes kept are un-gzipped, so the name loses its ".gz" too.
                 self.files[digest] = (Path(outcome.file).name.removesuffix(".gz"), data)
                 self.size += len(data)
+        self.activities.extend(outcome.activities)
+        return outcome
 
     def is_full(self) -> bool:
         return len(self.activities) >= BATCH_ACTIVITIES or self.size >= BATCH_BYTES

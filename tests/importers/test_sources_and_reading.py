@@ -141,3 +141,19 @@ def test_a_threaded_caller_gets_workers_from_a_fork_server(tmp_path: Path) -> No
         release.set()
         busy.join()
     assert [o.status for o in outcomes] == ["imported"] * 10
+
+
+def test_a_member_compressed_in_a_way_zipfile_cannot_read_fails_alone(tmp_path: Path) -> None:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("a/1.gpx", _gpx(1))
+        archive.writestr("a/2.gpx", _gpx(2))
+    data = bytearray(path.read_bytes())
+    # Mark the first member Deflate64 (method 9), which Python's zipfile does not read.
+    data[8:10] = (9).to_bytes(2, "little")
+    central = data.index(b"PK\x01\x02")
+    data[central + 10 : central + 12] = (9).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    outcomes = list(read_sources(scan([path]), workers=1))
+    assert [o.status for o in outcomes] == ["failed", "imported"]
+    assert (outcomes[0].reason or "").startswith("the archive entry could not be read")
