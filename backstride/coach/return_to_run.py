@@ -36,7 +36,8 @@ out. No clock, no I/O. The rules of DESIGN.md ("Return-to-run policy"), made pre
 - **Safety.** A check-in dated on or after the start with new leg symptoms or any red flag
   answered yes re-runs the triage (`checkin_triage`); above self_care the programme *stops*
   and the runner is told whom to see. This is checked before the previous day's session is
-  judged. A stopped or completed programme changes no more: start a new one.
+  judged. An assessment above self_care taken after the start stops it too
+  (`stop_for_assessment`). A stopped or completed programme changes no more: start a new one.
 """
 
 from __future__ import annotations
@@ -342,20 +343,38 @@ def _regress(judged: _Judged, said: str, state: Programme, knowledge: KnowledgeB
     return _decide(state, judged, "regress", max(1, state.stage - 1), 0, (said, step_back))
 
 
+def stop_for_assessment(programme: Programme, found: Triage, *, assessed_on: date) -> Programme:
+    """The programme stopped by an assessment taken on `assessed_on` that is above self_care.
+
+    For an assessment taken after the start; review the check-ins up to `assessed_on` first.
+    A programme that has already ended, or a self_care triage, changes nothing.
+    """
+    if programme.status != "active" or found.level == "self_care":
+        return programme
+    said = f"Your assessment of {_day(assessed_on)} found warning signs."
+    stopped = _stopped(said, assessed_on, found, programme)
+    return dataclasses.replace(stopped, waiting=(), next_session=None)
+
+
 def _stop(checkin: CheckIn, found: Triage, state: Programme, knowledge: KnowledgeBase) -> Programme:
+    said = f"On {_day(checkin.date)} you reported {_reported(checkin, knowledge)}."
+    return _stopped(said, checkin.date, found, state)
+
+
+def _stopped(said: str, on: date, found: Triage, state: Programme) -> Programme:
     why = (
-        f"On {_day(checkin.date)} you reported {_reported(checkin, knowledge)}.",
+        said,
         *(reason.text for reason in found.reasons),
         f"The programme stops here: {found.title[0].lower()}{found.title[1:]}.",
         found.advice,
     )
-    step = Step(checkin.date, None, "stop", None, state.stage, state.stage, why)
+    step = Step(on, None, "stop", None, state.stage, state.stage, why)
     return dataclasses.replace(
         state,
         status="stopped",
         decision="stop",
         why=why,
-        decided_on=checkin.date,
+        decided_on=on,
         triage=found,
         steps=(*state.steps, step),
     )

@@ -8,8 +8,9 @@ calendar_bytes = plan_calendar(week, now=datetime.now(UTC))
 ```
 
 The stage comes from the runner's return-to-run programme (stage 1 until one starts). The
-safety net comes first: no plan while a programme is stopped or while the latest assessment,
-newer than the programme, sends the runner to a clinician.
+safety net comes first: no plan while the latest assessment, newer than the programme, sends
+the runner to a clinician, or while a programme is stopped (by a check-in, or by an assessment
+above self-care saved after it started).
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ from backstride.errors import BackstrideError, InputInvalid
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.services.load import runner_zone
 from backstride.services.record import Record
-from backstride.services.return_to_run import stored_checkins
+from backstride.services.return_to_run import (
+    newer_than_programme,
+    stopping_assessment,
+    stored_checkins,
+)
 from backstride.store import AssessmentRecord, CheckInRecord, ReturnToRunState, Runner, repo
 
 if TYPE_CHECKING:
@@ -104,7 +109,7 @@ def week_ahead(
     with record.session() as session:
         runner = repo.get_runner(session=session, runner_id=runner_id)
         programme = repo.get_return_to_run(session=session, runner_id=runner_id)
-        assessment = repo.latest_assessment(session=session, runner_id=runner_id)
+        assessments = repo.list_assessments(session=session, runner_id=runner_id)
         checkins = repo.list_checkins(session=session, runner_id=runner_id)
         last_run = _last_run_on(record, session=session, today=today)
     if runner.run_days is None:
@@ -112,7 +117,8 @@ def week_ahead(
             "Backstride does not know yet which days you can run; pass --days, "
             "e.g. --days mon,wed,fri"
         )
-    _refuse_when_unsafe(programme, assessment)
+    assessment = assessments[-1] if assessments else None
+    _refuse_when_unsafe(programme, assessments)
     _refuse_after_warning_signs(checkins, assessment, kb)
     stage, status, why = _stage(programme, assessment, stages=len(kb.return_to_run))
     plan = plan_week(
@@ -131,23 +137,36 @@ def week_ahead(
 
 
 def _refuse_when_unsafe(
-    programme: ReturnToRunState | None, assessment: AssessmentRecord | None
+    programme: ReturnToRunState | None, assessments: Sequence[AssessmentRecord]
 ) -> None:
-    if programme is not None and programme.status == "stopped":
-        raise BackstrideError(
-            "Your return-to-run programme is stopped, so Backstride plans no running: see a GP "
-            "or physiotherapist first, then start a new programme when they agree."
-        )
+    """No plan while the latest assessment or a stopped programme sends the runner to a clinician.
+
+    `assessments` oldest first.
+    """
+    assessment = assessments[-1] if assessments else None
     if (
         assessment is not None
         and assessment.triage_level != "self_care"
-        and _newer_than_programme(assessment, programme)
+        and newer_than_programme(assessment, programme)
     ):
         raise BackstrideError(
             f"Your latest assessment ({_day_text(assessment.created_at.date())}) sends you to "
             "a clinician, so Backstride plans no running: follow its advice first, then take "
             "a new assessment."
         )
+    if programme is not None and programme.status == "stopped":
+        raise BackstrideError(
+            "Your return-to-run programme is stopped, so Backstride plans no running: see a GP "
+            "or physiotherapist first, then start a new programme when they agree."
+        )
+    if programme is not None and programme.status == "active":
+        stopping = stopping_assessment(programme, assessments)
+        if stopping is not None:
+            raise BackstrideError(
+                f"Your assessment of {_day_text(stopping.created_at.date())} sent you to a "
+                "clinician and stopped your return-to-run programme, so Backstride plans no "
+                "running: start a new programme with `backstride rtr start`."
+            )
 
 
 def _refuse_after_warning_signs(
@@ -165,21 +184,13 @@ def _refuse_after_warning_signs(
             )
 
 
-def _newer_than_programme(assessment: AssessmentRecord, programme: ReturnToRunState | None) -> bool:
-    """Whether the assessment came after the programme started (every later save moves
-    `updated_at`, so only `created_at` says when it started)."""
-    if programme is None or programme.created_at is None:
-        return True
-    return assessment.created_at > programme.created_at
-
-
 def _stage(
     programme: ReturnToRunState | None, assessment: AssessmentRecord | None, *, stages: int
 ) -> tuple[int, ProgrammeStatus, tuple[str, ...]]:
     if (
         assessment is not None
         and assessment.running_decision == "stop"
-        and _newer_than_programme(assessment, programme)
+        and newer_than_programme(assessment, programme)
     ):
         why = "Your latest assessment says to rest from running, so this week walks (stage 1)."
         return 1, "none" if programme is None else _status(programme), (why,)

@@ -4,7 +4,8 @@ The decisions are `coach.return_to_run`'s. The store keeps when the programme st
 latest stage, status, decision and why. Each time it is judged again the whole programme is
 replayed from its start over the stored check-ins, so a corrected or late check-in (a morning
 logged a day late) takes its place by date, and nothing but the start date has to be trusted
-from earlier runs.
+from earlier runs. An assessment above self_care saved after the programme started stops it,
+on the assessment's day, whatever later assessments say: start a new programme then.
 
 ```python
 with open_record(db) as record:
@@ -19,6 +20,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -32,8 +34,11 @@ from backstride.coach.return_to_run import (
     next_session,
     programme_stages,
     review,
+    stop_for_assessment,
 )
+from backstride.coach.triage import Triage, TriageReason
 from backstride.contracts.checkin import CheckIn
+from backstride.domain import TRIAGE_LEVELS, TriageLevel
 from backstride.errors import BackstrideError, StoreError
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.services.load import runner_zone
@@ -42,12 +47,15 @@ from backstride.store import AssessmentRecord, CheckInRecord, ReturnToRunState, 
 
 __all__ = [
     "ProgrammeStarted",
+    "assessment_triage",
+    "newer_than_programme",
     "offers_return_to_run",
     "programme_status",
     "rejudge",
     "runner_today",
     "start_programme",
     "status_document",
+    "stopping_assessment",
     "stored_checkins",
 ]
 
@@ -70,7 +78,8 @@ def start_programme(
 ) -> ProgrammeStarted:
     """Start a programme today at stage 1, after checking that it is safe to.
 
-    A programme already running is kept as it is. BackstrideError, saying what to do, when there
+    A programme already running is kept as it is; one that an assessment has stopped since is
+    stored as stopped and a new one is started. BackstrideError, saying what to do, when there
     is no assessment yet, when the latest one found warning signs, or when a check-in since then
     (or of today) reports one.
     """
@@ -81,13 +90,19 @@ def start_programme(
         current = repo.get_return_to_run(session=session, runner_id=runner_id)
         records = repo.list_checkins(session=session, runner_id=runner_id)
         checkins = stored_checkins(records)
+        assessments = repo.list_assessments(session=session, runner_id=runner_id)
         if current is not None and current.status == "active":
-            return ProgrammeStarted(_replay(current, checkins, kb), already_active=True)
-        assessment = repo.latest_assessment(session=session, runner_id=runner_id)
+            replayed = _replay(current, checkins, assessments, kb, runner_zone(record))
+            if replayed.status == "active":
+                return ProgrammeStarted(replayed, already_active=True)
+            repo.save_return_to_run(
+                session=session, runner_id=runner_id, state=_stored(replayed, current.id)
+            )
+        assessment = assessments[-1] if assessments else None
         _refuse_when_unsafe(assessment, records, checkins, today=day, knowledge=kb)
         programme = review(checkins, begin(started_on=day, knowledge=kb), kb)
         repo.save_return_to_run(
-            session=session, runner_id=runner_id, state=_stored(programme, programme_id=None)
+            session=session, runner_id=runner_id, state=_stored(programme, None)
         )
     return ProgrammeStarted(programme, already_active=False)
 
@@ -102,7 +117,8 @@ def programme_status(record: Record, *, knowledge: KnowledgeBase | None = None) 
                 "You have no return-to-run programme yet; start one with `backstride rtr start`."
             )
         records = repo.list_checkins(session=session, runner_id=record.runner.id)
-    return _replay(current, stored_checkins(records), kb)
+        assessments = repo.list_assessments(session=session, runner_id=record.runner.id)
+    return _replay(current, stored_checkins(records), assessments, kb, runner_zone(record))
 
 
 def rejudge(*, session: Session, runner_id: int, knowledge: KnowledgeBase) -> Programme | None:
@@ -114,9 +130,11 @@ def rejudge(*, session: Session, runner_id: int, knowledge: KnowledgeBase) -> Pr
     if current is None or current.status != "active":
         return None
     checkins = stored_checkins(repo.list_checkins(session=session, runner_id=runner_id))
-    programme = _replay(current, checkins, knowledge)
+    assessments = repo.list_assessments(session=session, runner_id=runner_id)
+    zone = _zone(repo.get_runner(session=session, runner_id=runner_id).time_zone)
+    programme = _replay(current, checkins, assessments, knowledge, zone)
     repo.save_return_to_run(
-        session=session, runner_id=runner_id, state=_stored(programme, programme_id=current.id)
+        session=session, runner_id=runner_id, state=_stored(programme, current.id)
     )
     return programme
 
@@ -183,9 +201,88 @@ def _session_document(session: NextSession | None, kb: KnowledgeBase) -> dict[st
     }
 
 
-def _replay(current: ReturnToRunState, checkins: Sequence[CheckIn], kb: KnowledgeBase) -> Programme:
-    """The programme replayed from its start; an ended one as it ended."""
-    replayed = review(checkins, begin(started_on=current.started_on, knowledge=kb), kb)
+def newer_than_programme(assessment: AssessmentRecord, programme: ReturnToRunState | None) -> bool:
+    """Whether the assessment was saved after the programme started (True without one).
+
+    The programme's `created_at` says when it started: `updated_at` moves on every check-in.
+    """
+    if programme is None or programme.created_at is None:
+        return True
+    return assessment.created_at > programme.created_at
+
+
+def stopping_assessment(
+    programme: ReturnToRunState, assessments: Sequence[AssessmentRecord]
+) -> AssessmentRecord | None:
+    """The first assessment above self_care saved after the programme started, if any.
+
+    `assessments` oldest first, as `repo.list_assessments` gives them.
+    """
+    return next(
+        (
+            a
+            for a in assessments
+            if a.triage_level != "self_care" and newer_than_programme(a, programme)
+        ),
+        None,
+    )
+
+
+def assessment_triage(assessment: AssessmentRecord, knowledge: KnowledgeBase) -> Triage:
+    """The triage an assessment gave, from its stored output (what the runner was told).
+
+    The level is the stored one (an unknown level reads as see_doctor, never as self_care);
+    a title or advice missing from the output is the knowledge base's for that level.
+    """
+    stored = assessment.output.get("triage")
+    stored = stored if isinstance(stored, dict) else {}
+    level = _level(assessment.triage_level, default="see_doctor")
+    advice = next(a for a in knowledge.triage_levels if a.level == level)
+    reasons = tuple(
+        TriageReason(
+            id=str(r.get("id", "")),
+            level=_level(r.get("level"), default=level),
+            text=r["text"],
+            sources=tuple(str(s) for s in r.get("sources") or ()),
+        )
+        for r in stored.get("reasons") or ()
+        if isinstance(r, dict) and isinstance(r.get("text"), str)
+    )
+    title, text = stored.get("title"), stored.get("advice")
+    return Triage(
+        level=level,
+        reasons=reasons,
+        advice=text if isinstance(text, str) and text else advice.advice,
+        title=title if isinstance(title, str) and title else advice.title,
+        unanswered=(),
+    )
+
+
+def _level(value: object, *, default: TriageLevel) -> TriageLevel:
+    return value if value in TRIAGE_LEVELS else default
+
+
+def _replay(
+    current: ReturnToRunState,
+    checkins: Sequence[CheckIn],
+    assessments: Sequence[AssessmentRecord],
+    kb: KnowledgeBase,
+    zone: dt.tzinfo,
+) -> Programme:
+    """The programme replayed from its start; an ended one as it ended.
+
+    An assessment above self_care saved after the start stops it on the assessment's day,
+    after the check-ins up to that day.
+    """
+    start = begin(started_on=current.started_on, knowledge=kb)
+    stopping = stopping_assessment(current, assessments)
+    if stopping is None:
+        replayed = review(checkins, start, kb)
+    else:
+        assessed_on = max(stopping.created_at.astimezone(zone).date(), current.started_on)
+        before = review([c for c in checkins if c.date <= assessed_on], start, kb)
+        found = assessment_triage(stopping, kb)
+        replayed = stop_for_assessment(before, found, assessed_on=assessed_on)
     if current.status == "active" or replayed.status == current.status:
         return replayed
     # The check-ins no longer give the ending the store records (one was corrected since):
@@ -247,7 +344,7 @@ def _refuse_when_unsafe(
             )
 
 
-def _stored(programme: Programme, *, programme_id: int | None) -> ReturnToRunState:
+def _stored(programme: Programme, programme_id: int | None) -> ReturnToRunState:
     return ReturnToRunState(
         id=programme_id,
         started_on=programme.started_on,
@@ -257,6 +354,14 @@ def _stored(programme: Programme, *, programme_id: int | None) -> ReturnToRunSta
         why=programme.why,
         decided_on=programme.decided_on,
     )
+
+
+def _zone(name: str) -> dt.tzinfo:
+    """The time zone of that name (UTC when this system does not know it), as `runner_zone`."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
 
 
 def _iso(day: dt.date | None) -> str | None:

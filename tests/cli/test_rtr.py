@@ -140,6 +140,23 @@ def test_a_programme_progresses_over_a_diary(run_cli, write, database_url):
     assert "STOPPED" in text and "Next session: none until a clinician has seen you" in text
 
 
+def test_an_assessment_with_warning_signs_after_the_start_stops_the_programme(
+    run_cli, write, assessed, knowledge
+):
+    run_cli("rtr", "start", "--db", assessed)
+    document = intake_dict(red_flags={"leg_weakness": True})
+    assert run_cli("assess", "--input", write(document, "urgent.json"), "--db", assessed).code == 0
+    status = status_json(run_cli, assessed)
+    assert (status["status"], status["decision"]) == ("stopped", "stop")
+    assert status["triage"]["level"] == "urgent" and status["next_session"] is None
+    assert [r["id"] for r in status["triage"]["reasons"]] == ["leg_weakness"]
+    reason = next(f.why for f in knowledge.red_flags if f.id == "leg_weakness")
+    assert reason in status["why"]
+    assert any("see a doctor today" in line.lower() for line in status["why"])
+    text = said(run_cli("rtr", "status", "--db", assessed).out)
+    assert "STOPPED" in text and "Next session: none until a clinician has seen you" in text
+
+
 def test_assess_offers_the_programme_when_running_is_reduced(run_cli, database_url):
     result = run_cli("assess", "--input", str(EXAMPLES / "intake.json"), "--db", database_url)
     assert result.code == 0, result.err

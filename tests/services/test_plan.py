@@ -157,6 +157,14 @@ def test_an_assessment_after_the_start_is_not_forgotten_after_the_next_check_in(
         week_ahead(record, today=MON)
 
 
+def test_a_programme_stopped_by_an_assessment_stays_stopped_after_a_clear_one(record):
+    start_programme(record, stage=3, when=at(MON - dt.timedelta(days=9)))
+    save_assessment(record, level="urgent", decision="stop", when=at(MON - dt.timedelta(days=5)))
+    save_assessment(record, when=at(MON - dt.timedelta(days=2)))
+    with pytest.raises(BackstrideError, match="stopped your return-to-run programme"):
+        week_ahead(record, today=MON)
+
+
 @pytest.mark.parametrize(
     "warning",
     [{"red_flags": {"saddle_numbness": True}}, {"new_leg_symptoms": True}],

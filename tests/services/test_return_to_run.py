@@ -190,6 +190,60 @@ def test_a_corrected_check_in_leaves_an_ended_programme_as_it_ended(record):
     assert "fever" in " ".join(status.why).lower()
 
 
+# An assessment after the start ----------------------------------------------------------------
+
+
+def test_an_assessment_above_self_care_after_the_start_stops_the_programme(record, knowledge):
+    assess(record)
+    start_programme(record, today=START)
+    check_in(record, START, session=walk())
+    check_in(record, START + timedelta(days=1))
+    assess(record, red_flags={"leg_weakness": True})  # saved after the programme started
+    status = programme_status(record)
+    assert (status.status, status.decision, status.triage_level) == ("stopped", "stop", "urgent")
+    assert status.next_session is None and status.waiting == ()
+    assert [s.decision for s in status.steps] == ["hold", "stop"]
+    reason = next(f.why for f in knowledge.red_flags if f.id == "leg_weakness")
+    assert "found warning signs" in status.why[0] and reason in status.why
+    assert any("see a doctor today" in line.lower() for line in status.why)
+    document = status_document(status)
+    assert document["triage"]["level"] == "urgent" and document["next_session"] is None
+    # The next check-in keeps the programme stopped, and stores it so.
+    saved = check_in(record, START + timedelta(days=2), session=walk())
+    assert saved.programme is not None and saved.programme.status == "stopped"
+    [programme] = stored(record)
+    assert (programme.status, programme.last_decision) == ("stopped", "stop")
+    assert check_in(record, START + timedelta(days=3)).programme is None
+
+
+def test_a_self_care_assessment_after_the_start_leaves_the_programme_running(record):
+    assess(record)
+    start_programme(record, today=START)
+    assess(record)
+    assert programme_status(record).status == "active"
+
+
+def test_a_stop_by_assessment_stands_after_a_clear_assessment_until_a_new_start(record):
+    assess(record)
+    start_programme(record, today=START)
+    assess(record, red_flags={"fever_or_unwell": True})
+    assess(record)  # seen and cleared: the stopped programme still changes no more
+    assert programme_status(record).status == "stopped"
+    restarted = start_programme(record, today=START + timedelta(days=5))
+    assert not restarted.already_active and restarted.programme.status == "active"
+    assert [p.status for p in stored(record)] == ["stopped", "active"]
+
+
+def test_a_start_while_an_assessment_still_sends_the_runner_to_a_clinician_is_refused(record):
+    assess(record)
+    start_programme(record, today=START)
+    assess(record, red_flags={"fever_or_unwell": True})
+    with pytest.raises(BackstrideError, match="once a clinician has seen you"):
+        start_programme(record, today=START + timedelta(days=5))
+    assert [p.status for p in stored(record)] == ["active"]  # nothing written
+    assert programme_status(record).status == "stopped"
+
+
 # Status ----------------------------------------------------------------------------------------
 
 
