@@ -42,9 +42,11 @@ class ActivityReader(Protocol):
 class SourceFile:
     """One file to import: a file on disk or a member of an export zip (possibly nested).
 
-    `name` is what to show the user. `size` is the number of bytes it holds (before gunzip), for
-    progress. `problem` is set when the scan already knows the file cannot be imported (refused,
-    unsupported); reading it then fails with that message without touching the bytes.
+    `name` is what to show the user and what its activities' `source_file` says, named from the
+    path the user gave ("run.fit", "runs/2024/run.fit", "export.zip/activities/1.fit"). `size`
+    is the number of bytes it holds (before gunzip), for progress. `problem` is set when the scan
+    already knows the file cannot be imported (refused, unsupported); reading it then fails with
+    that message without touching the bytes.
     """
 
     name: str

@@ -57,19 +57,33 @@ def scan(paths: Iterable[str | os.PathLike[str]]) -> Iterator[SourceFile]:
     opened without extracting (nested zips too), reading only their directories and indexes.
     Problems found on the way (a missing path, an unsupported file named explicitly, a refused
     archive entry) come out as sources whose `problem` says what is wrong.
+
+    Sources are named from the path given, never with the folders above it (which would put the
+    user's home folder into summaries and exports): "run.fit" for a file given, "runs/sub/run.fit"
+    for one found in the folder "runs", "export.zip/activities/1.fit" for a member of an export.
     """
     with ArchiveReader() as archives:
         for raw in paths:
             path = Path(raw)
+            name = _root_name(path)
             if path.is_dir():
-                yield from _scan_folder(path, archives)
+                yield from _scan_folder(path, name, archives)
             elif path.is_file():
-                yield from _scan_file(path, archives, explicit=True, hints={})
+                yield from _scan_file(path, name, archives, explicit=True, hints={})
             else:
-                yield SourceFile(str(path), path, None, problem="no such file or folder")
+                yield SourceFile(name or str(path), path, None, problem="no such file or folder")
 
 
-def _scan_folder(root: Path, archives: ArchiveReader) -> Iterator[SourceFile]:
+def _root_name(path: Path) -> str:
+    """The name of a path given, as sources under it start: its last part; "" for ".", "/"."""
+    return "" if path.name in ("", ".", "..") else path.name
+
+
+def _child(parent: str, relative: str) -> str:
+    return f"{parent}/{relative}" if parent else relative
+
+
+def _scan_folder(root: Path, root_name: str, archives: ArchiveReader) -> Iterator[SourceFile]:
     summaries: list[SourceFile] = []
     # An unzipped Strava export keeps activities.csv next to the activities/ folder, so the
     # hints of a folder hold for everything below it.
@@ -78,31 +92,34 @@ def _scan_folder(root: Path, archives: ArchiveReader) -> Iterator[SourceFile]:
         dirs.sort()
         here = Path(folder)
         hints = hints_of.get(here.parent, {}) if here != root else {}
+        relative = here.relative_to(root).as_posix()
+        prefix = root_name if relative == "." else _child(root_name, relative)
         if _STRAVA_INDEX in files:
-            hints, index = _strava_folder_index(here / _STRAVA_INDEX)
+            hints, index = _strava_folder_index(here / _STRAVA_INDEX, _child(prefix, _STRAVA_INDEX))
             yield from index
         hints_of[here] = hints
         for name in sorted(files):
+            path, shown = here / name, _child(prefix, name)
             if name.lower().endswith(_GARMIN_SUMMARIES):
-                summaries.append(_index_source(here / name, "garmin_summaries"))
+                summaries.append(_index_source(path, shown, "garmin_summaries"))
             elif not name.startswith("."):
-                yield from _scan_file(here / name, archives, explicit=False, hints=hints)
+                yield from _scan_file(path, shown, archives, explicit=False, hints=hints)
     yield from summaries
 
 
-def _index_source(path: Path, kind: SourceKind) -> SourceFile:
+def _index_source(path: Path, name: str, kind: SourceKind) -> SourceFile:
     size = path.stat().st_size
     problem = None if size <= MAX_INDEX_BYTES else "the index file is too large; refused"
-    return SourceFile(str(path), path, kind, size=size, problem=problem)
+    return SourceFile(name, path, kind, size=size, problem=problem)
 
 
-def _strava_folder_index(path: Path) -> tuple[Hints, list[SourceFile]]:
+def _strava_folder_index(path: Path, name: str) -> tuple[Hints, list[SourceFile]]:
     """Sport hints from an unzipped Strava export's activities.csv, and its source if needed."""
     with path.open("rb") as stream:
         hints, manual, problem = _read_strava_index(stream)
     if not manual and problem is None:
         return hints, []
-    source = _index_source(path, "strava_csv")
+    source = _index_source(path, name, "strava_csv")
     if problem:
         source = replace(source, kind=None, problem=problem)
     return hints, [source]
@@ -123,24 +140,24 @@ def _read_strava_index(stream: IO[bytes]) -> tuple[Hints, int, str | None]:
 
 
 def _scan_file(
-    path: Path, archives: ArchiveReader, *, explicit: bool, hints: Hints
+    path: Path, name: str, archives: ArchiveReader, *, explicit: bool, hints: Hints
 ) -> Iterator[SourceFile]:
     if path.suffix.lower() == ".zip":
-        yield from _scan_zip(path, archives)
+        yield from _scan_zip(path, name, archives)
         return
     found = classify(path.name)
     if found is None:
         if explicit:
             suffix = "".join(path.suffixes) or path.name
             unsupported = f"'{suffix}' is not a supported file ({SUPPORTED})"
-            yield SourceFile(str(path), path, None, problem=unsupported)
+            yield SourceFile(name, path, None, problem=unsupported)
         return
     size = path.stat().st_size
     problem: str | None = None
     if size > MAX_FILE_BYTES:
         problem = f"{size / 1e6:,.1f} MB is over the {MAX_FILE_BYTES / 1e6:,.1f} MB limit; refused"
     yield SourceFile(
-        str(path),
+        name,
         path,
         found[0],
         size=size,
@@ -150,38 +167,38 @@ def _scan_file(
     )
 
 
-def _scan_zip(path: Path, archives: ArchiveReader) -> Iterator[SourceFile]:
+def _scan_zip(path: Path, name: str, archives: ArchiveReader) -> Iterator[SourceFile]:
     try:
         archive = archives.outer(path)
     except ImportFailed as exc:
-        yield SourceFile(str(path), path, None, size=path.stat().st_size, problem=str(exc))
+        yield SourceFile(name, path, None, size=path.stat().st_size, problem=str(exc))
         return
     infos = members_in_order(archive)
     refusal = archive_problem(infos, path.stat().st_size)
     if refusal:
-        yield SourceFile(str(path), path, None, size=path.stat().st_size, problem=refusal)
+        yield SourceFile(name, path, None, size=path.stat().st_size, problem=refusal)
         return
-    hints, index = _strava_zip_index(path, archive, infos)
+    hints, index = _strava_zip_index(path, name, archive, infos)
     summaries: list[SourceFile] = []
     for info in infos:
         lower = info.filename.lower()
         if lower.endswith(_GARMIN_SUMMARIES):
-            summaries.append(_member(path, (info.filename,), info, "garmin_summaries", False))
+            summaries.append(_member(path, name, (info.filename,), info, "garmin_summaries", False))
         elif lower.endswith(".zip") and escape_problem(info.filename) is None:
-            yield from _scan_nested(path, info, archives)
+            yield from _scan_nested(path, name, info, archives)
         else:
-            yield from _member_sources(path, (), info, hints)
+            yield from _member_sources(path, name, (), info, hints)
     yield from index
     yield from summaries
 
 
 def _strava_zip_index(
-    path: Path, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
+    path: Path, name: str, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]
 ) -> tuple[Hints, list[SourceFile]]:
     info = next((i for i in infos if _hint_key(i.filename).split("/")[-1] == _STRAVA_INDEX), None)
     if info is None or escape_problem(info.filename):
         return {}, []
-    source = _member(path, (info.filename,), info, "strava_csv", False)
+    source = _member(path, name, (info.filename,), info, "strava_csv", False)
     if source.problem:
         return {}, [source]
     with archive.open(info) as stream:
@@ -192,9 +209,9 @@ def _strava_zip_index(
 
 
 def _scan_nested(
-    path: Path, info: zipfile.ZipInfo, archives: ArchiveReader
+    path: Path, zip_name: str, info: zipfile.ZipInfo, archives: ArchiveReader
 ) -> Iterator[SourceFile]:
-    name = f"{path}/{info.filename}"
+    name = f"{zip_name}/{info.filename}"
     try:
         inner = archives.inner(path, info.filename)
         infos = members_in_order(inner)
@@ -208,33 +225,37 @@ def _scan_nested(
     for member in infos:
         # One level of nesting is what exports use; zips inside nested zips are passed over.
         if not member.filename.lower().endswith(".zip"):
-            yield from _member_sources(path, (info.filename,), member, {})
+            yield from _member_sources(path, zip_name, (info.filename,), member, {})
 
 
 def _member_sources(
-    path: Path, outer: tuple[str, ...], info: zipfile.ZipInfo, hints: Hints
+    path: Path, zip_name: str, outer: tuple[str, ...], info: zipfile.ZipInfo, hints: Hints
 ) -> Iterator[SourceFile]:
     members = (*outer, info.filename)
     escape = escape_problem(info.filename)
     if escape:
-        yield SourceFile(
-            "/".join((str(path), *members)), path, None, members=members, problem=escape
-        )
+        name = "/".join((zip_name, *members))
+        yield SourceFile(name, path, None, members=members, problem=escape)
         return
     found = classify(info.filename)
     if found is not None:
-        source = _member(path, members, info, found[0], found[1])
+        source = _member(path, zip_name, members, info, found[0], found[1])
         hint = hints.get(_hint_key(info.filename))
         yield source if hint is None else replace(source, sport_hint=hint)
 
 
 def _member(
-    path: Path, members: tuple[str, ...], info: zipfile.ZipInfo, kind: SourceKind, gzipped: bool
+    path: Path,
+    zip_name: str,
+    members: tuple[str, ...],
+    info: zipfile.ZipInfo,
+    kind: SourceKind,
+    gzipped: bool,
 ) -> SourceFile:
     is_index = kind in ("strava_csv", "garmin_summaries")
     problem = size_problem(info, MAX_INDEX_BYTES if is_index else MAX_FILE_BYTES)
     return SourceFile(
-        "/".join((str(path), *members)),
+        "/".join((zip_name, *members)),
         path,
         kind,
         size=info.file_size,

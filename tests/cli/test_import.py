@@ -47,10 +47,10 @@ def test_a_folder_imports_with_the_contract_and_keeps_the_originals(run_cli, fol
     assert summary["imported"] == 2
     assert summary["duplicates"] == 0
     assert summary["skipped"] == [
-        {"file": str(folder / SETTINGS.name), "reason": "not an activity (settings file)"}
+        {"file": f"watch/{SETTINGS.name}", "reason": "not an activity (settings file)"}
     ]
     assert summary["failed"] == []
-    run = next(a for a in summary["activities"] if a["file"].endswith(RUN.name))
+    run = next(a for a in summary["activities"] if a["file"] == f"watch/{RUN.name}")
     assert run["sport"] == "running"
     assert run["distance_m"] == pytest.approx(2030, abs=1)
     assert run["start"].endswith("Z")
@@ -79,7 +79,7 @@ def test_a_broken_file_fails_alone_and_the_exit_code_says_so(run_cli, folder, tm
     summary = json.loads(result.out)
     assert summary["imported"] == 2
     assert summary["failed"] == [
-        {"file": str(folder / BROKEN.name), "error": "file ends early at byte 768 of 771"}
+        {"file": f"watch/{BROKEN.name}", "error": "file ends early at byte 768 of 771"}
     ]
 
 
@@ -92,8 +92,31 @@ def test_the_text_summary_names_each_skipped_and_failed_file(
     result = run_cli("import", str(folder), "--db", f"sqlite:///{tmp_path / 'r.db'}")
     text = " ".join(result.out.split())
     assert "activities added" in text
-    assert f"skipped │ {folder / SETTINGS.name} │ not an activity (settings file)" in text
+    assert f"skipped │ watch/{SETTINGS.name} │ not an activity (settings file)" in text
     assert "file ends early at byte 768 of 771" in text
+
+
+@needs_corpus
+def test_files_are_named_from_the_path_given_never_with_the_folders_above(
+    run_cli, folder, tmp_path, monkeypatch
+):
+    (folder / "2026" / "march").mkdir(parents=True)
+    shutil.move(folder / GPX.name, folder / "2026" / "march" / GPX.name)
+    shutil.copy(BROKEN, folder / "2026" / BROKEN.name)
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    result = run_cli("import", str(folder / "2026"), str(RUN), "-f", "json", "--db", url)
+    summary = json.loads(result.out)
+    assert [a["file"] for a in summary["activities"]] == [f"2026/march/{GPX.name}", RUN.name]
+    assert [f["file"] for f in summary["failed"]] == [f"2026/{BROKEN.name}"]
+    monkeypatch.chdir(folder)
+    again = json.loads(run_cli("import", ".", "-f", "json", "--db", url).out)
+    assert [f["file"] for f in again["skipped"]] == [SETTINGS.name]
+    assert str(tmp_path) not in result.out + json.dumps(again)
+    assert str(CORPUS) not in result.out
+    activities, _ = stored(url)
+    assert sorted(a.activity.source_file for a in activities) == sorted(
+        [f"2026/march/{GPX.name}", RUN.name]
+    )
 
 
 def test_a_missing_path_is_a_usage_error(run_cli, tmp_path):

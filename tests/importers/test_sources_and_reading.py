@@ -20,7 +20,7 @@ from backstride.importers import (
     scan,
 )
 
-from .builders import gpx, gz
+from .builders import gpx, gz, write_zip, zip_bytes
 from .corpus import CORPUS, needs_corpus
 
 
@@ -62,6 +62,33 @@ def test_folders_are_walked_in_a_stable_order_and_other_files_passed_over(tmp_pa
     assert names == ["1.gpx.gz", "2.gpx"]
 
 
+def test_sources_are_named_from_the_path_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = tmp_path / "runs"
+    (runs / "2024").mkdir(parents=True)
+    (runs / "2024" / "1.gpx").write_bytes(_gpx(1))
+    (runs / "2.gpx").write_bytes(_gpx(2))
+    part = zip_bytes({"3.gpx": _gpx(3)})
+    write_zip(runs / "export.zip", {"activities/4.gpx": _gpx(4), "parts/u.zip": part})
+    assert [s.name for s in scan([runs])] == [
+        "runs/2.gpx",
+        "runs/export.zip/activities/4.gpx",
+        "runs/export.zip/parts/u.zip/3.gpx",
+        "runs/2024/1.gpx",
+    ]
+    assert [s.name for s in scan([runs / "export.zip", runs / "2.gpx"])] == [
+        "export.zip/activities/4.gpx",
+        "export.zip/parts/u.zip/3.gpx",
+        "2.gpx",
+    ]
+    monkeypatch.chdir(runs / "2024")
+    assert [s.name for s in scan(["."])] == ["1.gpx"]
+    assert [s.name for s in scan([".."])][-1] == "2024/1.gpx"
+    [outcome] = [read_source(s) for s in scan([runs / "2024"])]
+    assert outcome.activities[0].source_file == "2024/1.gpx"
+
+
 def test_missing_and_unsupported_paths_come_out_as_problems(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("hello")
@@ -72,7 +99,7 @@ def test_missing_and_unsupported_paths_come_out_as_problems(tmp_path: Path) -> N
     )
     outcome = read_source(unsupported)
     assert (outcome.status, outcome.reason) == ("failed", unsupported.problem)
-    assert str(outcome).startswith(f"{notes}: failed: ")
+    assert str(outcome).startswith("notes.txt: failed: ")
 
 
 def test_one_bad_file_never_stops_the_others(tmp_path: Path) -> None:
