@@ -317,7 +317,7 @@ def _parse_url(url: str | URL) -> URL:
         parsed = sa.make_url(url)
     except ArgumentError as exc:
         raise StoreError(
-            f"{url!s} is not a database URL. Use sqlite:////path/to/backstride.db or "
+            f"{_masked(str(url))} is not a database URL. Use sqlite:////path/to/backstride.db or "
             "postgresql+psycopg://user@host/dbname (--db or BACKSTRIDE_DATABASE_URL)."
         ) from exc
     if parsed.drivername in ("postgresql", "postgres"):
@@ -327,6 +327,18 @@ def _parse_url(url: str | URL) -> URL:
 
 def _safe(url: URL) -> str:
     return url.render_as_string(hide_password=True)
+
+
+def _masked(text: str) -> str:
+    """A string that is not a URL, shown without what could be a password: anything before
+    the last "@" after the scheme (user name and password) and any query."""
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "", text
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]
+    rest, question, _ = rest.partition("?")
+    return scheme + sep + rest + ("?***" if question else "")
 
 
 def _first_line(exc: BaseException) -> str:

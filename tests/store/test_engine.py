@@ -55,6 +55,23 @@ def test_a_string_that_is_not_a_url_gives_a_plain_error() -> None:
         make_engine("my database please")
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("my-db://coach:s3cret@db.example/team", "my-db://***@db.example/team"),
+        ("my db://coach:p@s3cret/x@db.example/team", "my db://***@db.example/team"),
+        ("coach:s3cret@db.example/team", "***@db.example/team"),
+        ("my-db://db.example/team?password=s3cret", "my-db://db.example/team?***"),
+    ],
+)
+def test_a_string_that_is_not_a_url_is_not_echoed_with_its_password(url: str, shown: str) -> None:
+    with pytest.raises(StoreError, match="is not a database URL") as caught:
+        make_engine(url)
+    message = str(caught.value)
+    assert "s3cret" not in message
+    assert message.startswith(f"{shown} is not a database URL")
+
+
 def test_an_unknown_database_gives_a_plain_error() -> None:
     with pytest.raises(StoreError, match="No database driver for 'nosuchdb'"):
         make_engine("nosuchdb://somewhere/db")
