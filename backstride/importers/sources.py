@@ -64,7 +64,7 @@ def scan(paths: Iterable[str | os.PathLike[str]]) -> Iterator[SourceFile]:
     """
     with ArchiveReader() as archives:
         for raw in paths:
-            path = Path(raw)
+            path = Path(raw).expanduser()
             name = _root_name(path)
             if path.is_dir():
                 yield from _scan_folder(path, name, archives)

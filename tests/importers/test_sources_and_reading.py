@@ -89,6 +89,16 @@ def test_sources_are_named_from_the_path_given(
     assert outcome.activities[0].source_file == "2024/1.gpx"
 
 
+def test_a_path_in_the_home_folder_may_start_with_a_tilde(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "1.gpx").write_bytes(_gpx(1))
+    [source] = scan(["~/runs"])
+    assert (source.name, source.problem) == ("runs/1.gpx", None)
+
+
 def test_missing_and_unsupported_paths_come_out_as_problems(tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("hello")
