@@ -12,6 +12,8 @@ out. No clock, no I/O. The rules of DESIGN.md ("Return-to-run policy"), made pre
 - **A missing morning.** A session is judged when the check-in of D + 1 is known. Until then it
   waits (listed in `Programme.waiting`) and later sessions are judged meanwhile; when the late
   morning is logged, a review from the start puts the session back in its place by date.
+  A session with the highest pain above 5 or a limp waits for nothing: it is too much whatever
+  the morning, and is judged on its own day, after the previous day's session.
 - **Judging** any session: *too much* when the highest pain is above 5, the next morning's pain
   is higher than the morning before, or the runner limped; otherwise *safe* when the highest
   pain is 3 or less; otherwise (4-5) *acceptable*.
@@ -198,9 +200,14 @@ def next_session(
     )
 
 
+def too_much_whatever_the_morning(session: Session) -> bool:
+    """Highest pain above 5 or a limp: too much, whatever the next morning brings."""
+    return session.max_pain > ACCEPTABLE_MAX_PAIN or session.limp is True
+
+
 def judge_session(session: Session, *, morning_before: int, next_morning: int) -> Verdict:
     """Safe, acceptable or too much, by the highest pain, a limp and the next morning."""
-    if session.max_pain > ACCEPTABLE_MAX_PAIN or next_morning > morning_before or session.limp:
+    if too_much_whatever_the_morning(session) or next_morning > morning_before:
         return "too_much"
     return "safe" if session.max_pain <= SAFE_MAX_PAIN else "acceptable"
 
@@ -249,22 +256,41 @@ def _review_day(
     if found is not None and found.level != "self_care":
         return _stop(checkin, found, state, knowledge)
     before = by_date.get(checkin.date - timedelta(days=1))
-    if before is None or before.session is None or before.date < state.started_on:
-        return state
-    judged = _Judged(before, checkin, before.session)
-    return _judge(judged, by_date, state, knowledge)
+    if (
+        before is not None
+        and before.session is not None
+        and before.date >= state.started_on
+        and not too_much_whatever_the_morning(before.session)  # judged on its own day
+    ):
+        state = _judge(_Judged(before, checkin, before.session), by_date, state, knowledge)
+    if (
+        state.status == "active"
+        and checkin.session is not None
+        and too_much_whatever_the_morning(checkin.session)
+    ):
+        state = _judge(_Judged(checkin, None, checkin.session), by_date, state, knowledge)
+    return state
 
 
 @dataclass(frozen=True, slots=True)
 class _Judged:
-    """A session with its day's check-in (the morning before) and the next morning's."""
+    """A session with its day's check-in (the morning before) and the next morning's.
+
+    `after` is None for a session judged on its own day: too much whatever the morning.
+    """
 
     before: CheckIn
-    after: CheckIn
+    after: CheckIn | None
     session: Session
 
     @property
+    def decided_on(self) -> date:
+        return (self.after or self.before).date
+
+    @property
     def verdict(self) -> Verdict:
+        if self.after is None:
+            return "too_much"
         return judge_session(
             self.session,
             morning_before=self.before.morning_pain,
@@ -307,7 +333,7 @@ def _count_safe(
         text = f"That is {count} safe session at stage {n}; {more} more moves you up a stage."
         return _decide(state, judged, "hold", n, count, (said, text))
     trend = weekly_trend(
-        by_date.values(), session_date=judged.before.date, next_morning=judged.after.date
+        by_date.values(), session_date=judged.before.date, next_morning=judged.decided_on
     )
     if trend is not None and trend[0] > trend[1]:
         text = (
@@ -389,7 +415,7 @@ def _decide(
     why: tuple[str, ...],
 ) -> Programme:
     step = Step(
-        decided_on=judged.after.date,
+        decided_on=judged.decided_on,
         session_date=judged.before.date,
         decision=decision,
         verdict=judged.verdict,
@@ -402,7 +428,7 @@ def _decide(
         stage=stage,
         decision=decision,
         why=why,
-        decided_on=judged.after.date,
+        decided_on=judged.decided_on,
         safe_sessions=safe_sessions,
         steps=(*state.steps, step),
     )
@@ -436,6 +462,7 @@ def _finish(state: Programme, by_date: dict[date, CheckIn], knowledge: Knowledge
         day
         for day, checkin in by_date.items()
         if checkin.session is not None
+        and not too_much_whatever_the_morning(checkin.session)
         and state.started_on <= day
         and (reviewed is None or day <= reviewed)
         and day + timedelta(days=1) not in by_date
@@ -455,7 +482,7 @@ def _session_said(judged: _Judged, verdict: Verdict) -> str:
     """The runner's own numbers for a session and the verdict, in one sentence."""
     session, before, after = judged.session, judged.before, judged.after
     kind = _KIND_WORDS[session.kind]
-    if verdict == "too_much":
+    if verdict == "too_much" or after is None:
         return f"Your {kind} on {_day(before.date)} was too much: {_too_much(judged)}."
     numbers = (
         f"highest pain {session.max_pain}/10, no limp, and {after.morning_pain}/10 on waking "
@@ -477,7 +504,7 @@ def _too_much(judged: _Judged) -> str:
         reasons.append(f"your pain reached {session.max_pain}/10, above {ACCEPTABLE_MAX_PAIN}/10")
     if session.limp:
         reasons.append("you limped")
-    if after.morning_pain > before.morning_pain:
+    if after is not None and after.morning_pain > before.morning_pain:
         reasons.append(
             f"your pain on waking the next morning was {after.morning_pain}/10, higher than "
             f"the {before.morning_pain}/10 of that morning"

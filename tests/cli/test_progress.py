@@ -21,7 +21,7 @@ def test_progress_prints_the_last_weeks(run_cli, database_url):
     week = next(line for line in lines if "9 Mar 2026" in line)
     assert re.search(r"9 Mar 2026\D+6\D+1\.0\D+3\D+16\.4\D+5 of 10", week), week
     assert any(re.search(r"23 Feb 2026.*3\.0.*11\.6.*3 of 10", line) for line in lines)
-    assert "21 Feb: back to stage 2" in result.out and "12 Mar: up to stage 5" in result.out
+    assert "20 Feb: back to stage 2" in result.out and "12 Mar: up to stage 5" in result.out
     assert "16 Feb 2026" in result.out and "9 Feb 2026" not in result.out
 
 

@@ -295,14 +295,39 @@ def test_a_morning_two_days_later_is_not_the_next_morning(knowledge):
 
 def test_later_sessions_are_judged_while_one_waits_and_a_late_morning_takes_its_place(knowledge):
     diary = [
-        checkin(0, 1, session("walk", 8)),  # too much, but its next morning is missing for now
+        checkin(0, 1, session("walk", 2)),  # its next morning is missing for now
         *safe_sessions("walk", 2, start=2),
     ]
     without = run_diary(diary, knowledge)
     assert (without.stage, without.waiting) == (2, (day(0),))
-    with_morning = run_diary([*diary, checkin(1, 1)], knowledge)
+    with_morning = run_diary([*diary, checkin(1, 3)], knowledge)  # worse: too much
     assert [s.session_date for s in with_morning.steps] == [day(0), day(2), day(4)]
     assert [s.decision for s in with_morning.steps] == ["regress", "hold", "progress"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [({"max_pain": 6}, "your pain reached 6/10"), ({"limp": True}, "you limped")],
+)
+def test_pain_above_5_or_a_limp_steps_back_at_once(changes, reason, knowledge):
+    diary = [checkin(0, 1, session("run", **changes))]
+    programme = run_diary(diary, knowledge, at_stage(4, knowledge))
+    assert (programme.stage, programme.decision, programme.decided_on) == (3, "regress", day(0))
+    assert programme.waiting == () and reason in programme.why[0]
+    # A skipped next morning changes nothing, and the session is not judged a second time.
+    for later in ([checkin(2, 1)], [checkin(1, 3), checkin(2, 1)]):
+        again = run_diary([*diary, *later], knowledge, at_stage(4, knowledge))
+        assert [(s.decision, s.session_date) for s in again.steps] == [("regress", day(0))]
+        assert again.stage == 3 and again.waiting == ()
+
+
+def test_a_session_judged_at_once_comes_after_the_previous_days_session(knowledge):
+    diary = [checkin(0, 1, session("run")), checkin(1, 1, session("run", 8)), checkin(2, 1)]
+    steps = run_diary(diary, knowledge, at_stage(4, knowledge)).steps
+    assert [(s.session_date, s.decided_on, s.decision) for s in steps] == [
+        (day(0), day(1), "hold"),
+        (day(1), day(1), "regress"),
+    ]
 
 
 def test_sessions_before_the_start_are_not_judged(knowledge):

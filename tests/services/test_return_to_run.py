@@ -135,11 +135,11 @@ def test_each_check_in_judges_the_programme_again_and_stores_it(record):
 def test_a_late_morning_is_judged_in_its_place(record):
     assess(record)
     start_programme(record, today=START)
-    check_in(record, START, session=walk(8))  # too much, once its next morning is known
+    check_in(record, START, session=walk())  # too much once its (worse) next morning is known
     for offset, session in ((2, walk()), (3, None), (4, walk()), (5, None)):
         check_in(record, START + timedelta(days=offset), session=session)
     assert programme_status(record).stage == 2
-    check_in(record, START + timedelta(days=1))
+    check_in(record, START + timedelta(days=1), morning=3)
     status = programme_status(record)
     assert status.stage == 2  # stepped back from 1 to 1, then up after two safe walks
     assert [s.decision for s in status.steps] == ["regress", "hold", "progress"]
