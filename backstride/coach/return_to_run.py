@@ -17,8 +17,9 @@ out. No clock, no I/O. The rules of DESIGN.md ("Return-to-run policy"), made pre
 - **Judging** any session: *too much* when the highest pain is above 5, the next morning's pain
   is higher than the morning before, or the runner limped; otherwise *safe* when the highest
   pain is 3 or less; otherwise (4-5) *acceptable*.
-- **Counting.** A session counts for the stage when it is of the stage's kind and, where its
-  duration is given, lasted at least the stage's total minutes. At stage 1 this is the entry
+- **Counting.** A session counts for the stage when it is of the stage's kind, where its
+  duration is given, lasted at least the stage's total minutes, and it is not a run the day
+  after a run (run sessions go on non-consecutive days). At stage 1 this is the entry
   rule: a 30-minute brisk walk with pain at 3/10 or less and no limp (and, like every session,
   a next morning no worse than the one before).
 - **Decisions**, one per judged session, in date order:
@@ -26,11 +27,13 @@ out. No clock, no I/O. The rules of DESIGN.md ("Return-to-run policy"), made pre
   - acceptable (a counting session): *hold*;
   - safe and counting: the safe count goes up; the second moves the runner up (*progress*;
     after the last stage the programme is completed), the first is a *hold*;
-  - safe but shorter than the stage's session: *hold*, not counted;
+  - safe but a run the day after a run, or shorter than the stage's session: *hold*, not
+    counted (the why says to leave a day between runs);
   - a session of another kind that is not too much: no decision.
 - **The safe count** is the number of safe counting sessions at the current stage since the
   runner arrived there or since the last acceptable session there: it resets to 0 on every
-  change of stage and on an acceptable session; a short session leaves it as it is.
+  change of stage and on an acceptable session; a short session, or a run the day after a
+  run, leaves it as it is.
 - **The weekly trend.** Progress waits when the average morning pain of the session's week
   (ISO week, Monday start; its check-ins up to the next morning) is higher than the average of
   the whole week before. The session still counts, so the next safe session in a better week
@@ -308,8 +311,12 @@ def _judge(
         return _regress(judged, said, state, knowledge)
     if session.kind != stage_kind(stage):
         return state
+    rest_day = _rest_day(judged, by_date)
     if verdict == "acceptable":
-        return _decide(state, judged, "hold", state.stage, 0, (said, _repeat_stage(stage)))
+        why = (said, _repeat_stage(stage), *rest_day)
+        return _decide(state, judged, "hold", state.stage, 0, why)
+    if rest_day:
+        return _decide(state, judged, "hold", state.stage, state.safe_sessions, (said, *rest_day))
     if session.duration_min is not None and session.duration_min < stage.total_min:
         short = (
             f"It lasted {session.duration_min:g} minutes, shorter than the {stage.total_min:g} "
@@ -317,6 +324,23 @@ def _judge(
         )
         return _decide(state, judged, "hold", state.stage, state.safe_sessions, (said, short))
     return _count_safe(judged, by_date, said, state, knowledge)
+
+
+def _rest_day(judged: _Judged, by_date: dict[date, CheckIn]) -> tuple[str, ...]:
+    """For a run the day after a run (which does not count), the line that says so."""
+    day_before = by_date.get(judged.before.date - timedelta(days=1))
+    if (
+        judged.session.kind != "run"
+        or day_before is None
+        or day_before.session is None
+        or day_before.session.kind != "run"
+    ):
+        return ()
+    return (
+        f"You ran the day before too ({_day(day_before.date)}), so this run does not count "
+        "towards moving up: leave a day between runs, with cross-training, strength or a walk "
+        "on the days between.",
+    )
 
 
 def _count_safe(

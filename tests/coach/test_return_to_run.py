@@ -351,6 +351,38 @@ def test_runs_go_on_non_consecutive_days(knowledge):
     assert walking.next_session is not None and walking.next_session.not_before is None
 
 
+def test_runs_on_consecutive_days_do_not_count_towards_moving_up(knowledge):
+    diary = [checkin(n, 1, session("run", 0)) for n in range(10)] + [checkin(10, 1)]
+    programme = run_diary(diary, knowledge, at_stage(2, knowledge))
+    assert (programme.stage, programme.safe_sessions) == (2, 1)
+    assert [s.decision for s in programme.steps] == ["hold"] * 10
+    assert "1 more moves you up" in programme.steps[0].why[-1]
+    for step in programme.steps[1:]:
+        assert step.verdict == "safe" and "leave a day between runs" in step.why[-1]
+    # The next run a day later counts again.
+    later = run_diary(
+        [*diary, checkin(11, 1, session("run", 0)), checkin(12, 1)],
+        knowledge,
+        at_stage(2, knowledge),
+    )
+    assert (later.stage, later.decision) == (3, "progress")
+
+
+def test_a_run_the_day_after_a_run_is_still_judged_for_safety(knowledge):
+    too_much = [checkin(0, 1, session("run")), checkin(1, 1, session("run")), checkin(2, 2)]
+    programme = run_diary(too_much, knowledge, at_stage(4, knowledge))
+    assert [(s.decision, s.stage_after) for s in programme.steps] == [("hold", 4), ("regress", 3)]
+    acceptable = [
+        *safe_sessions("run", 1),
+        checkin(2, 1, session("run")),
+        checkin(3, 1, session("run", 4)),
+        checkin(4, 1),
+    ]
+    programme = run_diary(acceptable, knowledge, at_stage(4, knowledge))
+    assert [s.decision for s in programme.steps] == ["hold", "progress", "hold"]
+    assert programme.safe_sessions == 0 and "leave a day between runs" in programme.why[-1]
+
+
 def test_the_next_session_is_the_stage_entry_in_plain_words(knowledge):
     programme = run_diary(safe_sessions("run", 2), knowledge, at_stage(3, knowledge))
     stage_4 = programme_stages(knowledge)[3]
@@ -564,6 +596,18 @@ def test_reviewing_in_two_parts_is_reviewing_at_once(entries, stage, split):
         at_once.status,
         at_once.steps,
     )
+
+
+@PROPERTIES
+@given(entries=days, stage=stages)
+def test_a_run_the_day_after_a_run_never_counts(entries, stage):
+    diary = {c.date: c for c in _diary(_only_safe(entries))}
+    programme = run_diary(diary.values(), KB, at_stage(stage, KB))
+    for step in programme.steps:
+        if step.session_date is None or not step.why[-1].startswith(("That is", "That makes")):
+            continue
+        before = diary.get(step.session_date - timedelta(days=1))
+        assert before is None or before.session is None or before.session.kind != "run"
 
 
 @PROPERTIES
