@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from backstride.coach.return_to_run import checkin_triage
 from backstride.coach.weekly_plan import WEEKDAY_NAMES, PlannedDay, WeeklyPlan, plan_week
 from backstride.errors import BackstrideError, InputInvalid
 from backstride.knowledge import KnowledgeBase, load_knowledge
@@ -31,7 +30,7 @@ from backstride.services.record import Record
 from backstride.services.return_to_run import (
     newer_than_programme,
     stopping_assessment,
-    stored_checkins,
+    warning_sign_since_assessment,
 )
 from backstride.store import AssessmentRecord, CheckInRecord, ReturnToRunState, Runner, repo
 
@@ -119,7 +118,7 @@ def week_ahead(
         )
     assessment = assessments[-1] if assessments else None
     _refuse_when_unsafe(programme, assessments)
-    _refuse_after_warning_signs(checkins, assessment, kb)
+    _refuse_after_warning_signs(checkins, assessment, today=today, knowledge=kb)
     stage, status, why = _stage(programme, assessment, stages=len(kb.return_to_run))
     plan = plan_week(
         kb,
@@ -170,18 +169,21 @@ def _refuse_when_unsafe(
 
 
 def _refuse_after_warning_signs(
-    records: Sequence[CheckInRecord], assessment: AssessmentRecord | None, kb: KnowledgeBase
+    records: Sequence[CheckInRecord],
+    assessment: AssessmentRecord | None,
+    *,
+    today: dt.date,
+    knowledge: KnowledgeBase,
 ) -> None:
-    """A warning sign in a check-in since the latest assessment (which asks again) stops plans."""
-    since = [r for r in records if assessment is None or r.updated_at > assessment.created_at]
-    for checkin in stored_checkins(since):
-        found = checkin_triage(checkin, kb)
-        if found is not None and found.level != "self_care":
-            raise BackstrideError(
-                f"Your check-in of {_day_text(checkin.date)} reports a warning sign "
-                f"({found.title.rstrip('.')}), so Backstride plans no running: see a clinician "
-                "first, then take a new assessment."
-            )
+    """A warning sign in a check-in since the latest assessment stops plans (the start's rule)."""
+    warning = warning_sign_since_assessment(records, assessment, today=today, knowledge=knowledge)
+    if warning is not None:
+        checkin, found = warning
+        raise BackstrideError(
+            f"Your check-in of {_day_text(checkin.date)} reports a warning sign "
+            f"({found.title.rstrip('.')}), so Backstride plans no running: see a clinician "
+            "first, then take a new assessment."
+        )
 
 
 def _stage(

@@ -57,6 +57,7 @@ __all__ = [
     "status_document",
     "stopping_assessment",
     "stored_checkins",
+    "warning_sign_since_assessment",
 ]
 
 
@@ -99,7 +100,7 @@ def start_programme(
                 session=session, runner_id=runner_id, state=_stored(replayed, current.id)
             )
         assessment = assessments[-1] if assessments else None
-        _refuse_when_unsafe(assessment, records, checkins, today=day, knowledge=kb)
+        _refuse_when_unsafe(assessment, records, today=day, knowledge=kb)
         programme = review(checkins, begin(started_on=day, knowledge=kb), kb)
         repo.save_return_to_run(
             session=session, runner_id=runner_id, state=_stored(programme, None)
@@ -312,10 +313,34 @@ _DECISIONS: dict[str, Decision] = {
 }
 
 
+def warning_sign_since_assessment(
+    records: Sequence[CheckInRecord],
+    assessment: AssessmentRecord | None,
+    *,
+    today: dt.date,
+    knowledge: KnowledgeBase,
+) -> tuple[CheckIn, Triage] | None:
+    """The first check-in with a warning sign (triage above self_care) still standing, if any.
+
+    The rule `rtr start` and the plan share: without an assessment every check-in counts; an
+    assessment asks the questions again, so after one only the check-ins saved since it count,
+    and those of `today` or later, whenever they were saved (they speak for today).
+    """
+    since = [
+        stored
+        for stored in records
+        if assessment is None or stored.updated_at > assessment.created_at or stored.date >= today
+    ]
+    for checkin in stored_checkins(since):
+        found = checkin_triage(checkin, knowledge)
+        if found is not None and found.level != "self_care":
+            return checkin, found
+    return None
+
+
 def _refuse_when_unsafe(
     assessment: AssessmentRecord | None,
     records: Sequence[CheckInRecord],
-    checkins: Sequence[CheckIn],
     *,
     today: dt.date,
     knowledge: KnowledgeBase,
@@ -331,17 +356,15 @@ def _refuse_when_unsafe(
             f"Your latest assessment found warning signs ({title.rstrip('.')}). Start the "
             "programme once a clinician has seen you and a new `backstride assess` finds none."
         )
-    for stored, checkin in zip(records, checkins, strict=True):
-        if stored.updated_at <= assessment.created_at and checkin.date < today:
-            continue  # answered before the latest assessment, which asked again
-        found = checkin_triage(checkin, knowledge)
-        if found is not None and found.level != "self_care":
-            raise BackstrideError(
-                f"Your check-in of {checkin.date.isoformat()} reports a warning sign "
-                f"({found.title.rstrip('.')}). Start the programme once a clinician has seen "
-                "you, a new `backstride assess` finds no warning signs, and today's check-in "
-                "(if any) says so too."
-            )
+    warning = warning_sign_since_assessment(records, assessment, today=today, knowledge=knowledge)
+    if warning is not None:
+        checkin, found = warning
+        raise BackstrideError(
+            f"Your check-in of {checkin.date.isoformat()} reports a warning sign "
+            f"({found.title.rstrip('.')}). Start the programme once a clinician has seen "
+            "you, a new `backstride assess` finds no warning signs, and today's check-in "
+            "(if any) says so too."
+        )
 
 
 def _stored(programme: Programme, programme_id: int | None) -> ReturnToRunState:

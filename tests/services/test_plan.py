@@ -179,6 +179,15 @@ def test_a_warning_sign_at_a_check_in_gives_no_plan(record, warning):
     assert week_ahead(record, today=MON).plan.days
 
 
+def test_a_warning_sign_in_todays_check_in_gives_no_plan_even_after_an_assessment(record):
+    # The same rule as `rtr start`: today's check-in speaks for today, whenever it was saved.
+    save_checkin(record, MON, red_flags={"fever_or_unwell": True})
+    save_assessment(record, when=dt.datetime.now(UTC) + dt.timedelta(seconds=1))
+    with pytest.raises(BackstrideError, match="check-in of Monday 2 March 2026 reports a warning"):
+        week_ahead(record, today=MON)
+    assert week_ahead(record, today=MON + dt.timedelta(days=1)).plan.days
+
+
 def test_a_rest_day_check_in_changes_nothing(record):
     save_checkin(record, MON - dt.timedelta(days=1), session=None)
     assert week_ahead(record, today=MON).plan.days[0].kind == "run"

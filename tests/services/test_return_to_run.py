@@ -18,6 +18,7 @@ from backstride.services.return_to_run import (
     programme_status,
     start_programme,
     status_document,
+    warning_sign_since_assessment,
 )
 from backstride.store import repo
 
@@ -113,6 +114,25 @@ def test_a_warning_sign_in_todays_check_in_refuses_the_start_even_after_an_asses
     assess(record)
     with pytest.raises(BackstrideError, match="today's check-in"):
         start_programme(record, today=START)
+
+
+def test_the_start_and_the_plan_share_one_rule_for_warning_signs_since_the_assessment(
+    record, knowledge
+):
+    check_in(record, START - timedelta(days=2), red_flags={"fever_or_unwell": True})
+    check_in(record, START, new_leg_symptoms=True)
+    with record.session() as session:
+        checkins = repo.list_checkins(session=session, runner_id=record.runner.id)
+    kb = knowledge
+    found = warning_sign_since_assessment(checkins, None, today=START, knowledge=kb)
+    assert found is not None and found[0].date == START - timedelta(days=2)
+    assess(record)  # asks again: only today's check-in still counts, whenever it was saved
+    with record.session() as session:
+        assessment = repo.latest_assessment(session=session, runner_id=record.runner.id)
+    found = warning_sign_since_assessment(checkins, assessment, today=START, knowledge=kb)
+    assert found is not None and found[0].date == START and found[1].level == "see_doctor"
+    later = START + timedelta(days=1)
+    assert warning_sign_since_assessment(checkins, assessment, today=later, knowledge=kb) is None
 
 
 # Judging again on each check-in ------------------------------------------------------------
