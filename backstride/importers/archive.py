@@ -26,6 +26,10 @@ from backstride.importers.model import (
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
+#: What reading a zip member (or a file) raises when its bytes cannot be read: damaged or cut
+#: off, a failed CRC check, a compression method zipfile does not read (Deflate64).
+UNREADABLE = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError)
+
 
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:,.1f} MB"
@@ -160,14 +164,7 @@ class ArchiveReader:
             archive = self.outer(path) if len(members) == 1 else self.inner(path, members[0])
             with archive.open(members[-1]) as stream:
                 return read_limited(stream, limit, "the file")
-        except (
-            zipfile.BadZipFile,
-            KeyError,
-            OSError,
-            EOFError,
-            zlib.error,
-            NotImplementedError,
-        ) as exc:
+        except (KeyError, *UNREADABLE) as exc:
             raise ImportFailed(f"the archive entry could not be read ({exc})") from exc
 
     @contextmanager

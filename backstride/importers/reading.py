@@ -18,7 +18,7 @@ from pathlib import Path
 from backstride.domain import Activity
 from backstride.errors import ImportFailed, NotAnActivity
 from backstride.importers import garmin, strava
-from backstride.importers.archive import ArchiveReader, gunzip, read_limited
+from backstride.importers.archive import UNREADABLE, ArchiveReader, gunzip, read_limited
 from backstride.importers.fit import read_fit
 from backstride.importers.gpx import read_gpx
 from backstride.importers.model import MAX_FILE_BYTES, ActivityReader, ImportOutcome, SourceFile
@@ -138,8 +138,9 @@ def read_source(source: SourceFile, archives: ArchiveReader | None = None) -> Im
         return decode(source, _load(source, archives))
     except ImportFailed as exc:
         return _failed(source, str(exc))
-    except OSError as exc:
-        return _failed(source, f"could not be read ({exc})")
+    except UNREADABLE as exc:
+        what = "the archive entry" if source.in_archive else "the file"
+        return _failed(source, f"{what} could not be read ({exc})")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import IO
 from backstride.errors import ImportFailed
 from backstride.importers import strava
 from backstride.importers.archive import (
+    UNREADABLE,
     ArchiveReader,
     archive_problem,
     escape_problem,
@@ -95,16 +96,30 @@ def _scan_folder(root: Path, root_name: str, archives: ArchiveReader) -> Iterato
         relative = here.relative_to(root).as_posix()
         prefix = root_name if relative == "." else _child(root_name, relative)
         if _STRAVA_INDEX in files:
-            hints, index = _strava_folder_index(here / _STRAVA_INDEX, _child(prefix, _STRAVA_INDEX))
+            path, shown = here / _STRAVA_INDEX, _child(prefix, _STRAVA_INDEX)
+            try:
+                hints, index = _strava_folder_index(path, shown)
+            except OSError as exc:
+                hints, index = {}, [_unreadable(path, shown, exc)]
             yield from index
         hints_of[here] = hints
         for name in sorted(files):
             path, shown = here / name, _child(prefix, name)
-            if name.lower().endswith(_GARMIN_SUMMARIES):
-                summaries.append(_index_source(path, shown, "garmin_summaries"))
-            elif not name.startswith("."):
-                yield from _scan_file(path, shown, archives, explicit=False, hints=hints)
+            # A file that vanished, a dangling link or one without permission fails alone.
+            try:
+                if name.lower().endswith(_GARMIN_SUMMARIES):
+                    summaries.append(_index_source(path, shown, "garmin_summaries"))
+                elif not name.startswith("."):
+                    yield from _scan_file(path, shown, archives, explicit=False, hints=hints)
+            except OSError as exc:
+                yield _unreadable(path, shown, exc)
     yield from summaries
+
+
+def _unreadable(path: Path, name: str, exc: OSError) -> SourceFile:
+    return SourceFile(
+        name, path, None, problem=f"the file could not be read ({exc.strerror or exc})"
+    )
 
 
 def _index_source(path: Path, name: str, kind: SourceKind) -> SourceFile:
@@ -201,8 +216,11 @@ def _strava_zip_index(
     source = _member(path, name, (info.filename,), info, "strava_csv", False)
     if source.problem:
         return {}, [source]
-    with archive.open(info) as stream:
-        hints, manual, problem = _read_strava_index(stream)
+    try:
+        with archive.open(info) as stream:
+            hints, manual, problem = _read_strava_index(stream)
+    except UNREADABLE as exc:
+        hints, problem = {}, f"the archive entry could not be read ({exc})"
     if problem:
         return hints, [replace(source, kind=None, problem=problem)]
     return hints, [source] if manual else []

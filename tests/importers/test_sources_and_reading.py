@@ -20,7 +20,7 @@ from backstride.importers import (
     scan,
 )
 
-from .builders import gpx, gz, write_zip, zip_bytes
+from .builders import garmin_summaries, gpx, gz, write_zip, zip_bytes
 from .corpus import CORPUS, needs_corpus
 
 
@@ -194,3 +194,65 @@ def test_a_member_compressed_in_a_way_zipfile_cannot_read_fails_alone(tmp_path: 
     outcomes = list(read_sources(scan([path]), workers=1))
     assert [o.status for o in outcomes] == ["failed", "imported"]
     assert (outcomes[0].reason or "").startswith("the archive entry could not be read")
+
+
+def _damaged(path: Path, member: str) -> Path:
+    """Flip a byte in the middle of a stored member, so reading it fails its CRC check."""
+    data = bytearray(path.read_bytes())
+    start = data.index(member.encode()) + len(member) + 100
+    data[start] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _stored_zip(path: Path, members: dict[str, bytes]) -> Path:
+    path.write_bytes(zip_bytes(members, compression=zipfile.ZIP_STORED))
+    return path
+
+
+def test_a_damaged_strava_index_fails_alone(tmp_path: Path) -> None:
+    rows = "".join(f'{i},"May 27, 2017, 8:13:01 AM",Run {i},Run,100,1.0,\n' for i in range(20))
+    csv = "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Filename\n"
+    path = _stored_zip(
+        tmp_path / "export.zip",
+        {"activities.csv": (csv + rows).encode(), "activities/1.gpx": _gpx(1)},
+    )
+    outcomes = list(read_sources(scan([_damaged(path, "activities.csv")]), workers=1))
+    assert [(o.file, o.status) for o in outcomes] == [
+        ("export.zip/activities/1.gpx", "imported"),
+        ("export.zip/activities.csv", "failed"),
+    ]
+    assert (outcomes[1].reason or "").startswith("the archive entry could not be read")
+
+
+def test_damaged_garmin_summaries_fail_alone(tmp_path: Path) -> None:
+    entries = [{"activityId": i, "activityType": "running", "beginTimestamp": i} for i in range(20)]
+    path = _stored_zip(
+        tmp_path / "export.zip",
+        {"a/1.gpx": _gpx(1), "f/user_summarizedActivities.json": garmin_summaries(entries)},
+    )
+    outcomes = list(read_sources(scan([_damaged(path, "summarizedActivities.json")]), workers=1))
+    assert [o.status for o in outcomes] == ["imported", "failed"]
+    assert (outcomes[1].reason or "").startswith("the archive entry could not be read")
+
+
+def test_files_in_a_folder_that_cannot_be_read_fail_alone(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "activities.csv").symlink_to(tmp_path / "gone.csv")
+    (tmp_path / "a" / "1.gpx").write_bytes(_gpx(1))
+    (tmp_path / "a" / "2.fit").symlink_to(tmp_path / "gone.fit")
+    (tmp_path / "a" / "3.zip").symlink_to(tmp_path / "gone.zip")
+    (tmp_path / "a" / "x_summarizedActivities.json").symlink_to(tmp_path / "gone.json")
+    outcomes = list(read_sources(scan([tmp_path / "a"]), workers=1))
+    assert [(o.file, o.status) for o in outcomes] == [
+        ("a/activities.csv", "failed"),
+        ("a/1.gpx", "imported"),
+        ("a/2.fit", "failed"),
+        ("a/3.zip", "failed"),
+        ("a/x_summarizedActivities.json", "failed"),
+    ]
+    assert all(
+        o.reason == "the file could not be read (No such file or directory)"
+        for o in outcomes
+        if o.status == "failed"
+    )
