@@ -1,0 +1,223 @@
+"""One JSON shape for every error the web app answers, and the handlers that build it.
+
+```json
+{"ok": false, "status": 422,
+ "error": "pain.nrs_now: 12 is not allowed; expected a whole number from 0 to 10",
+ "errors": [{"field": "pain.nrs_now", "message": "pain.nrs_now: 12 is not allowed; ..."}]}
+```
+
+`error` is one line naming the field and what is allowed (the command line's words); `errors`
+lists every problem found, each with its field (null when the problem is not one field's).
+
+| Raised                                   | Status |
+|------------------------------------------|--------|
+| `InputInvalid`, `ImportFailed`, a request that breaks a contract | 422 |
+| an `HTTPException` (404 no such route, 405, 413 too large, ...)  | its own |
+| `StoreError` (the database could not be read or written)         | 503 |
+| `KnowledgeInvalid` (a packaging bug)                             | 500 |
+| any other `BackstrideError` (the record is not ready for this)   | 409 |
+| anything else                            | 500, a generic message; see `middleware` |
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from pydantic_core import ErrorDetails, InitErrorDetails, ValidationError
+from starlette.exceptions import HTTPException
+
+from backstride.contracts.messages import describe_validation_error
+from backstride.errors import (
+    BackstrideError,
+    ImportFailed,
+    InputInvalid,
+    KnowledgeInvalid,
+    StoreError,
+)
+from backstride.web.inputs import Inputs, inputs_of
+
+#: What a client is told when something went wrong that Backstride did not foresee.
+UNEXPECTED = (
+    "unexpected error on the server; nothing in this message says what you sent. Try again, "
+    "and please report it if it happens again"
+)
+
+# "pain.nrs_now: 12 is not allowed ..." -> the field a message is about.
+_FIELD = re.compile(r"^([A-Za-z_][\w]*(?:\.[\w]+)*): ")
+# " (and 2 more problems)" at the end of a one-line message.
+_MORE = re.compile(r" \(and \d+ more problems?\)$")
+
+
+def error_body(
+    status: int, message: str, errors: Sequence[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The error document: `ok` false, the status, one line, and every problem found."""
+    return {
+        "ok": False,
+        "status": status,
+        "error": message,
+        "errors": [dict(e) for e in errors] if errors else [problem(message)],
+    }
+
+
+def error_response(
+    status: int,
+    message: str,
+    errors: Sequence[Mapping[str, Any]] | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A JSON response in the error shape."""
+    return JSONResponse(error_body(status, message, errors), status_code=status, headers=headers)
+
+
+def problem(message: str) -> dict[str, Any]:
+    """One entry of `errors`: the field the message names (if any) and the message."""
+    found = _FIELD.match(message)
+    return {"field": found.group(1) if found else None, "message": message}
+
+
+def status_of(exc: BackstrideError) -> int:
+    """The HTTP status that answers a Backstride error."""
+    if isinstance(exc, InputInvalid | ImportFailed):
+        return 422
+    if isinstance(exc, StoreError):
+        return 503
+    if isinstance(exc, KnowledgeInvalid):
+        return 500
+    return 409
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every foreseen error in the one error shape."""
+    app.add_exception_handler(BackstrideError, _backstride_error)
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(HTTPException, _http_error)
+
+
+async def _backstride_error(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, BackstrideError):  # registered for BackstrideError only
+        raise exc
+    return error_response(status_of(exc), str(exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, HTTPException):  # registered for HTTPException only
+        raise exc
+    status = exc.status_code
+    if isinstance(exc.detail, str) and exc.detail != _phrase(status):
+        message = exc.detail
+    elif status == 404:
+        message = (
+            f"{request.method} {request.url.path}: no such route; the API is described at "
+            f"{request.app.openapi_url}"
+        )
+    elif status == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        message = f"{request.method} is not allowed on {request.url.path}; allowed: {allowed}"
+    else:
+        message = _phrase(status)
+    return error_response(status, message, headers=exc.headers)
+
+
+async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, RequestValidationError):  # registered for it only
+        raise exc
+    contract = inputs_of(request.scope.get("endpoint"))
+    details: list[ErrorDetails] = list(exc.errors())
+    problems = [_problem(error, contract) for error in details]
+    if not problems:
+        return error_response(422, "the request is not valid")
+    message = _headline(exc, details, contract)
+    # The headline may be the service's own wording for the first problem (a check-in's date
+    # says how to write one): the list then says the same.
+    first = _MORE.sub("", message)
+    if problem(first)["field"] == problems[0]["field"]:
+        problems[0] = problem(first)
+    return error_response(422, message, problems)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "error"
+
+
+def _headline(exc: RequestValidationError, details: list[ErrorDetails], inputs: Inputs) -> str:
+    """One line for the whole request, from its first problem; the count of the others."""
+    first = details[0]
+    source = first["loc"][0] if first["loc"] else "body"
+    if source == "body":
+        return _body_headline(exc.body, first, inputs, more=len(details) - 1)
+    same = [d for d in details if d["loc"] and d["loc"][0] == source]
+    line = _described(same, inputs.query) or _plain(first)
+    others = len(details) - len(same)
+    return line + (f" (and {others} more problem{'s' if others > 1 else ''})" if others else "")
+
+
+def _body_headline(body: Any, first: ErrorDetails, inputs: Inputs, *, more: int) -> str:
+    if first["type"] == "missing" and first["loc"] == ("body",):
+        return f"body: missing; send {inputs.what} as a JSON object"
+    if isinstance(body, bytes):
+        return f"body: send {inputs.what} as JSON, with the header Content-Type: application/json"
+    if inputs.parse_body is not None:
+        try:
+            inputs.parse_body(body)
+        except InputInvalid as found:
+            return str(found)
+    if first["type"] == "json_invalid":
+        return f"body: not valid JSON ({first.get('ctx', {}).get('error', 'cannot be read')})"
+    line = _plain(first)
+    return line + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+
+def _problem(error: ErrorDetails, inputs: Inputs) -> dict[str, Any]:
+    source = error["loc"][0] if error["loc"] else "body"
+    model = inputs.body if source == "body" else inputs.query
+    field = ".".join(str(p) for p in error["loc"][1:]) or str(source)
+    if error["type"] == "json_invalid":
+        reason = error.get("ctx", {}).get("error", error["msg"])
+        return {"field": "body", "message": f"body: not valid JSON ({reason})"}
+    return {"field": field, "message": _described([error], model) or _plain(error)}
+
+
+def _described(errors: list[ErrorDetails], model: type[BaseModel] | None) -> str | None:
+    """The errors in the command line's words, read from the model's JSON Schema."""
+    if model is None:
+        return None
+    line: list[InitErrorDetails] = []
+    for error in errors:
+        detail: InitErrorDetails = {
+            "type": error["type"],
+            "loc": tuple(error["loc"][1:]),
+            "input": error.get("input"),
+        }
+        if "ctx" in error:
+            detail["ctx"] = error["ctx"]
+        line.append(detail)
+    try:
+        rebuilt = ValidationError.from_exception_data(model.__name__, line)
+        return describe_validation_error(rebuilt, model)
+    except (TypeError, ValueError, KeyError, IndexError):
+        # An error type pydantic cannot rebuild: its own words will do.
+        return None
+
+
+def _plain(error: ErrorDetails) -> str:
+    loc = error["loc"]
+    field = ".".join(str(p) for p in loc[1:]) or str(loc[0] if loc else "body")
+    if error["type"] == "missing":
+        return f"{field}: missing; required"
+    got = json.dumps(error.get("input"), default=str)
+    if len(got) > 40:
+        got = got[:37] + "..."
+    return f"{field}: {got} is not allowed; {error['msg'].rstrip('.').lower()}"

@@ -1,0 +1,17 @@
+"""The JSON API under /api/v1: one router per resource, the contracts of DESIGN.md."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from backstride.web.routes import activities, assess, checkins, load, return_to_run
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    """Every API route, under `API_PREFIX`."""
+    router = APIRouter(prefix=API_PREFIX)
+    for module in (assess, checkins, return_to_run, activities, load):
+        router.include_router(module.router)
+    return router
