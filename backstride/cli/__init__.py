@@ -22,6 +22,7 @@ from backstride.cli import plan as _plan
 from backstride.cli import progress as _progress
 from backstride.cli import rtr as _rtr
 from backstride.cli import schema as _schema
+from backstride.cli import serve as _serve
 from backstride.cli import training as _training
 
 app = typer.Typer(
@@ -43,6 +44,7 @@ app.command("plan")(_plan.plan)
 app.command("export")(_data.export)
 app.command("restore")(_data.restore)
 app.command("forget")(_data.forget)
+app.command("serve")(_serve.serve)
 app.add_typer(_kb.app, name="kb")
 app.add_typer(_rtr.app, name="rtr")
 app.add_typer(_schema.app, name="schema")

@@ -1,0 +1,70 @@
+"""`backstride serve`: the web app and its JSON API, on this machine."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from backstride.cli.options import Db
+
+#: The app factory uvicorn runs in each worker; a string, so the command line never imports
+#: the web layer itself.
+APP_FACTORY = "backstride.web.app:app_from_environment"
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on. Personal mode has no login: keep 127.0.0.1 unless you "
+            "trust everyone who can reach the address you give.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", "-w", min=1, max=64, help="Worker processes to serve with."),
+    ] = 1,
+    db: Db = None,
+) -> None:
+    """Start the web app and its JSON API (personal mode: one runner, no login)."""
+    from backstride.errors import BackstrideError
+    from backstride.services.record import database_url, open_record
+    from backstride.settings import Settings
+
+    if Settings().mode == "team":
+        raise BackstrideError(
+            "team mode is not available yet: `backstride serve` serves one runner (personal "
+            "mode) for now; unset BACKSTRIDE_MODE or set it to personal"
+        )
+    url = database_url(db)
+    # Open (and migrate) the store once here, so a wrong --db fails with one plain line before
+    # any worker starts; each worker then opens it again for itself.
+    with open_record(url):
+        pass
+    # The workers build their app from the environment: pass the chosen database on.
+    os.environ["BACKSTRIDE_DATABASE_URL"] = url
+    if host not in LOOPBACK:
+        sys.stderr.write(
+            f"backstride: warning: serving on {host}; personal mode has no login, so anyone "
+            "who can reach this address can read and change your record\n"
+        )
+    import uvicorn
+
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        server_header=False,
+        proxy_headers=False,
+    )
