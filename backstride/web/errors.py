@@ -132,17 +132,20 @@ async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, RequestValidationError):  # registered for it only
         raise exc
     contract = inputs_of(request.scope.get("endpoint"))
-    details: list[ErrorDetails] = list(exc.errors())
-    problems = [_problem(error, contract) for error in details]
+    messages = [_describe(error, exc.body, contract) for error in exc.errors()]
+    problems = [problem(m) for m in dict.fromkeys(messages)]  # one problem, said once
     if not problems:
         return error_response(422, "the request is not valid")
-    message = _headline(exc, details, contract)
-    # The headline may be the service's own wording for the first problem (a check-in's date
-    # says how to write one): the list then says the same.
-    first = _MORE.sub("", message)
-    if problem(first)["field"] == problems[0]["field"]:
-        problems[0] = problem(first)
-    return error_response(422, message, problems)
+    headline = problems[0]["message"] + _more(len(problems) - 1)
+    found = _service_headline(exc, contract)
+    if found is not None:
+        # The service's own wording of the first problem (a check-in's date says how to write
+        # one): the list then says the same.
+        headline = found
+        first = problem(_MORE.sub("", found))
+        if first["field"] == problems[0]["field"]:
+            problems[0] = first
+    return error_response(422, headline, problems)
 
 
 def _phrase(status: int) -> str:
@@ -152,72 +155,75 @@ def _phrase(status: int) -> str:
         return "error"
 
 
-def _headline(exc: RequestValidationError, details: list[ErrorDetails], inputs: Inputs) -> str:
-    """One line for the whole request, from its first problem; the count of the others."""
-    first = details[0]
-    source = first["loc"][0] if first["loc"] else "body"
-    if source == "body":
-        return _body_headline(exc.body, first, inputs, more=len(details) - 1)
-    same = [d for d in details if d["loc"] and d["loc"][0] == source]
-    line = _described(same, inputs.query) or _plain(first)
-    others = len(details) - len(same)
-    return line + (f" (and {others} more problem{'s' if others > 1 else ''})" if others else "")
+def _more(count: int) -> str:
+    return f" (and {count} more problem{'s' if count > 1 else ''})" if count else ""
 
 
-def _body_headline(body: Any, first: ErrorDetails, inputs: Inputs, *, more: int) -> str:
-    if first["type"] == "missing" and first["loc"] == ("body",):
+def _service_headline(exc: RequestValidationError, inputs: Inputs) -> str | None:
+    """The service parser's one line for a refused JSON body, as the command line says it."""
+    errors = exc.errors()
+    first = errors[0] if errors else None
+    if first is None or inputs.parse_body is None or not _is_body(first):
+        return None
+    if (first["loc"] == ("body",) and first["type"] == "missing") or isinstance(exc.body, bytes):
+        return None
+    try:
+        inputs.parse_body(exc.body)
+    except InputInvalid as found:
+        return str(found)
+    return None
+
+
+def _is_body(error: ErrorDetails) -> bool:
+    return not error["loc"] or error["loc"][0] == "body"
+
+
+def _describe(error: ErrorDetails, body: Any, inputs: Inputs) -> str:
+    """One problem in one line: the field, what was given and what is allowed."""
+    loc = error["loc"]
+    field = ".".join(str(p) for p in loc[1:]) or (str(loc[0]) if loc else "body")
+    kind = error["type"]
+    if _is_body(error) and loc == ("body",) and kind == "missing":
         return f"body: missing; send {inputs.what} as a JSON object"
-    if isinstance(body, bytes):
+    if _is_body(error) and isinstance(body, bytes):
         return f"body: send {inputs.what} as JSON, with the header Content-Type: application/json"
-    if inputs.parse_body is not None:
-        try:
-            inputs.parse_body(body)
-        except InputInvalid as found:
-            return str(found)
-    if first["type"] == "json_invalid":
-        return f"body: not valid JSON ({first.get('ctx', {}).get('error', 'cannot be read')})"
-    line = _plain(first)
-    return line + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+    if kind == "json_invalid":
+        return f"body: not valid JSON ({error.get('ctx', {}).get('error', error['msg'])})"
+    if kind == "missing":
+        return f"{field}: missing; required"
+    given = _shown(error.get("input"))
+    if kind == "value_error":
+        # A validator of ours: its message says what is allowed.
+        reason = str(error.get("ctx", {}).get("error", error["msg"]))
+        return f"{field}: {given} is not allowed; {reason.removeprefix('Value error, ')}"
+    if kind.startswith("date_"):
+        return f"{field}: {given} is not allowed; expected a date written YYYY-MM-DD"
+    model = inputs.body if _is_body(error) else inputs.query
+    described = _described(error, model)
+    if described is not None:
+        return described
+    return f"{field}: {given} is not allowed; {error['msg'].rstrip('.').lower()}"
 
 
-def _problem(error: ErrorDetails, inputs: Inputs) -> dict[str, Any]:
-    source = error["loc"][0] if error["loc"] else "body"
-    model = inputs.body if source == "body" else inputs.query
-    field = ".".join(str(p) for p in error["loc"][1:]) or str(source)
-    if error["type"] == "json_invalid":
-        reason = error.get("ctx", {}).get("error", error["msg"])
-        return {"field": "body", "message": f"body: not valid JSON ({reason})"}
-    return {"field": field, "message": _described([error], model) or _plain(error)}
-
-
-def _described(errors: list[ErrorDetails], model: type[BaseModel] | None) -> str | None:
-    """The errors in the command line's words, read from the model's JSON Schema."""
+def _described(error: ErrorDetails, model: type[BaseModel] | None) -> str | None:
+    """The error in the command line's words, read from the model's JSON Schema."""
     if model is None:
         return None
-    line: list[InitErrorDetails] = []
-    for error in errors:
-        detail: InitErrorDetails = {
-            "type": error["type"],
-            "loc": tuple(error["loc"][1:]),
-            "input": error.get("input"),
-        }
-        if "ctx" in error:
-            detail["ctx"] = error["ctx"]
-        line.append(detail)
+    detail: InitErrorDetails = {
+        "type": error["type"],
+        "loc": tuple(error["loc"][1:]),
+        "input": error.get("input"),
+    }
+    if "ctx" in error:
+        detail["ctx"] = error["ctx"]
     try:
-        rebuilt = ValidationError.from_exception_data(model.__name__, line)
+        rebuilt = ValidationError.from_exception_data(model.__name__, [detail])
         return describe_validation_error(rebuilt, model)
     except (TypeError, ValueError, KeyError, IndexError):
-        # An error type pydantic cannot rebuild: its own words will do.
+        # An error type pydantic cannot rebuild: the caller uses pydantic's own words.
         return None
 
 
-def _plain(error: ErrorDetails) -> str:
-    loc = error["loc"]
-    field = ".".join(str(p) for p in loc[1:]) or str(loc[0] if loc else "body")
-    if error["type"] == "missing":
-        return f"{field}: missing; required"
-    got = json.dumps(error.get("input"), default=str)
-    if len(got) > 40:
-        got = got[:37] + "..."
-    return f"{field}: {got} is not allowed; {error['msg'].rstrip('.').lower()}"
+def _shown(value: Any) -> str:
+    shown = json.dumps(value, default=str)
+    return shown if len(shown) <= 40 else shown[:37] + "..."

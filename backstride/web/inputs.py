@@ -13,11 +13,12 @@ def assess(intake: Intake, ...) -> JSONResponse: ...
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
@@ -60,3 +61,20 @@ def inputs_of(endpoint: object) -> Inputs:
     if not callable(endpoint):
         return Inputs()
     return _REGISTERED.get(endpoint, Inputs())
+
+
+#: The days a query may name. Far outside them, week arithmetic runs off the calendar.
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2199, 12, 31)
+
+
+def _within_calendar(day: dt.date) -> dt.date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(
+            f"expected a date from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
+        )
+    return day
+
+
+QueryDate = Annotated[dt.date, AfterValidator(_within_calendar)]
+"""A date in a query string, YYYY-MM-DD, from `EARLIEST_DAY` to `LATEST_DAY`."""

@@ -21,7 +21,7 @@ from backstride.services.checkin import (
 from backstride.services.record import Record
 from backstride.store import repo
 from backstride.web.deps import KnowledgeDep, RecordDep
-from backstride.web.inputs import inputs
+from backstride.web.inputs import QueryDate, inputs
 
 router = APIRouter(tags=["check-ins"])
 
@@ -31,8 +31,8 @@ class CheckInsQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    since: dt.date | None = Field(None, description="The first day, YYYY-MM-DD.")
-    until: dt.date | None = Field(None, description="The last day, YYYY-MM-DD.")
+    since: QueryDate | None = Field(None, description="The first day, YYYY-MM-DD.")
+    until: QueryDate | None = Field(None, description="The last day, YYYY-MM-DD.")
 
 
 _CHECKIN_ERRORS: dict[int | str, dict[str, Any]] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from backstride.services.load import MAX_WEEKS, load_document, runner_load
 from backstride.services.return_to_run import runner_today
 from backstride.web.deps import KnowledgeDep, RecordDep
-from backstride.web.inputs import inputs
+from backstride.web.inputs import QueryDate, inputs
 
 router = APIRouter(tags=["training load"])
 
@@ -25,7 +24,7 @@ class LoadQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     weeks: int = Field(DEFAULT_WEEKS, ge=1, le=MAX_WEEKS, description="How many weeks to show.")
-    until: dt.date | None = Field(
+    until: QueryDate | None = Field(
         None, description="Show the weeks up to this date, YYYY-MM-DD; default: today."
     )
 
