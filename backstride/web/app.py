@@ -25,7 +25,12 @@ from backstride.knowledge import load_knowledge
 from backstride.services.record import open_record
 from backstride.settings import Settings, resolve_database_url
 from backstride.web.errors import install_error_handlers
-from backstride.web.middleware import BodyLimit, CatchUnexpected, SecurityHeaders
+from backstride.web.middleware import (
+    BodyLimit,
+    CatchUnexpected,
+    RefuseCrossSite,
+    SecurityHeaders,
+)
 from backstride.web.routes import API_PREFIX, api_router
 
 __all__ = ["MAX_JSON_BYTES", "MAX_UPLOAD_BYTES", "app_from_environment", "create_app"]
@@ -64,6 +69,7 @@ def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) 
     app.include_router(api_router())
     # The last added runs first: headers go on every answer, even a refused or failed one.
     app.add_middleware(BodyLimit, limit_for=_body_limit(max_upload_bytes))
+    app.add_middleware(RefuseCrossSite)
     app.add_middleware(CatchUnexpected)
     app.add_middleware(SecurityHeaders)
     return app

@@ -117,12 +117,12 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         message = exc.detail
     elif status == 404:
         message = (
-            f"{request.method} {request.url.path}: no such route; the API is described at "
+            f"{request.method} {_path(request)}: no such route; the API is described at "
             f"{request.app.openapi_url}"
         )
     elif status == 405:
         allowed = (exc.headers or {}).get("Allow", "")
-        message = f"{request.method} is not allowed on {request.url.path}; allowed: {allowed}"
+        message = f"{request.method} is not allowed on {_path(request)}; allowed: {allowed}"
     else:
         message = _phrase(status)
     return error_response(status, message, headers=exc.headers)
@@ -146,6 +146,11 @@ async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
         if first["field"] == problems[0]["field"]:
             problems[0] = first
     return error_response(422, headline, problems)
+
+
+def _path(request: Request) -> str:
+    path = request.url.path
+    return path if len(path) <= 100 else path[:97] + "..."
 
 
 def _phrase(status: int) -> str:

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -42,10 +42,7 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.headers = [
-            (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in SECURITY_HEADERS.items()
-        ]
+        self.headers = list(SECURITY_HEADERS.items())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,12 +53,49 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers:
-                    headers.raw.append((name, value))
-                if "cache-control" not in headers:
-                    headers["Cache-Control"] = DEFAULT_CACHE_CONTROL
+                    headers.setdefault(name, value)
+                headers.setdefault("Cache-Control", DEFAULT_CACHE_CONTROL)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class RefuseCrossSite:
+    """Refuse a request that changes something when a browser says another site sent it.
+
+    Personal mode has no login, so any page the runner visits could otherwise post to the app
+    on 127.0.0.1 (a form upload needs no CORS preflight). Browsers say where a request comes
+    from (`Sec-Fetch-Site`, or at least `Origin`); clients that are not browsers send neither
+    and are let through.
+    """
+
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        changes = scope["type"] == "http" and scope["method"] not in self.SAFE_METHODS
+        if changes and _is_cross_site(Headers(scope=scope), scope):
+            refused = error_response(
+                403,
+                "cross-site request refused: another web page tried to change your Backstride "
+                "record; use Backstride's own pages, or a client that is not a browser",
+            )
+            await refused(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _is_cross_site(headers: Headers, scope: Scope) -> bool:
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = headers.get("origin")
+    if origin is None:
+        return False
+    host = headers.get("host", "")
+    return origin != f"{scope.get('scheme', 'http')}://{host}"
 
 
 class BodyLimit:

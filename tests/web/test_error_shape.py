@@ -194,6 +194,30 @@ BAD_REQUESTS: list[tuple[str, str, str, dict[str, Any], int, str]] = [
     ("no-such-route", "GET", "/runs", {}, 404, "GET /api/v1/runs: no such route"),
     ("wrong-method", "DELETE", "/checkins", {}, 405, "DELETE is not allowed on /api/v1/checkins"),
     (
+        "cross-site-upload",
+        "POST",
+        "/activities",
+        {"files": {"file": ("run.fit", b"x")}, "headers": {"Sec-Fetch-Site": "cross-site"}},
+        403,
+        "cross-site request refused",
+    ),
+    (
+        "cross-origin-start",
+        "POST",
+        "/return-to-run",
+        {"headers": {"Origin": "http://evil.example"}},
+        403,
+        "cross-site request refused",
+    ),
+    (
+        "no-such-long-route",
+        "GET",
+        "/" + "x" * 500,
+        {},
+        404,
+        "GET /api/v1/xxxxxxxx",
+    ),
+    (
         "json-too-large",
         "POST",
         "/assess",
@@ -234,3 +258,19 @@ async def test_problems_in_the_body_and_the_query_are_all_listed(client):
 
     body = assert_error_shape(response, 422)
     assert {e["field"] for e in body["errors"]} == {"age", "save"}
+
+
+async def test_a_page_of_the_app_itself_may_change_the_record(client):
+    same_origin = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}
+
+    response = await client.post(
+        f"{API}/checkins", json={"date": "2026-01-05", "morning_pain": 1}, headers=same_origin
+    )
+
+    assert response.status_code == 201
+
+
+async def test_a_long_path_is_not_echoed_whole(client):
+    response = await client.get(f"{API}/{'x' * 500}")
+
+    assert len(response.json()["error"]) < 200
