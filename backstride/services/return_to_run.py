@@ -97,13 +97,15 @@ def start_programme(
             if replayed.status == "active":
                 return ProgrammeStarted(replayed, already_active=True)
             repo.save_return_to_run(
-                session=session, runner_id=runner_id, state=_stored(replayed, current.id)
+                session=session,
+                runner_id=runner_id,
+                state=_stored(replayed, programme_id=current.id),
             )
         assessment = assessments[-1] if assessments else None
         _refuse_when_unsafe(assessment, records, today=day, knowledge=kb)
         programme = review(checkins, begin(started_on=day, knowledge=kb), kb)
         repo.save_return_to_run(
-            session=session, runner_id=runner_id, state=_stored(programme, None)
+            session=session, runner_id=runner_id, state=_stored(programme, programme_id=None)
         )
     return ProgrammeStarted(programme, already_active=False)
 
@@ -135,7 +137,7 @@ def rejudge(*, session: Session, runner_id: int, knowledge: KnowledgeBase) -> Pr
     zone = _zone(repo.get_runner(session=session, runner_id=runner_id).time_zone)
     programme = _replay(current, checkins, assessments, knowledge, zone)
     repo.save_return_to_run(
-        session=session, runner_id=runner_id, state=_stored(programme, current.id)
+        session=session, runner_id=runner_id, state=_stored(programme, programme_id=current.id)
     )
     return programme
 
@@ -367,7 +369,7 @@ def _refuse_when_unsafe(
         )
 
 
-def _stored(programme: Programme, programme_id: int | None) -> ReturnToRunState:
+def _stored(programme: Programme, *, programme_id: int | None) -> ReturnToRunState:
     return ReturnToRunState(
         id=programme_id,
         started_on=programme.started_on,
