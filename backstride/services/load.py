@@ -26,6 +26,8 @@ from backstride.services.record import Record
 from backstride.store import repo
 
 MAX_WEEKS = 520
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+"""Dates outside these years are typing mistakes, and would overflow the calendar arithmetic."""
 
 
 def runner_zone(record: Record) -> dt.tzinfo:
@@ -40,6 +42,10 @@ def runner_load(record: Record, *, weeks: int = DEFAULT_WEEKS, until: dt.date) -
     """The load report over the runner's whole stored history, as of `until`."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise InputInvalid(f"--weeks {weeks}: choose a number of weeks from 1 to {MAX_WEEKS}")
+    if not EARLIEST_YEAR <= until.year <= LATEST_YEAR:
+        raise InputInvalid(
+            f"--until {until.isoformat()}: choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}"
+        )
     with record.session() as session:
         stored = repo.list_activities(session=session, runner_id=record.runner.id)
     return load_report(

@@ -45,11 +45,20 @@ class Record:
     def save_assessment(
         self, intake: Mapping[str, Any], output: Mapping[str, Any]
     ) -> AssessmentRecord:
-        """Keep an assessment: the intake as given and the output as printed."""
-        with self.session() as session:
-            return repo.save_assessment(
+        """Keep an assessment (the intake as given, the output as printed) and re-judge the
+        return-to-run programme with it, in one transaction: an assessment above self-care
+        stops the programme at once, not at the next check-in.
+        """
+        # Imported here: the return-to-run service itself builds on `Record`.
+        from backstride.knowledge import load_knowledge
+        from backstride.services.return_to_run import rejudge
+
+        with self.session() as session, session.begin():
+            saved = repo.save_assessment(
                 session=session, runner_id=self.runner.id, intake=intake, output=output
             )
+            rejudge(session=session, runner_id=self.runner.id, knowledge=load_knowledge())
+        return saved
 
 
 def local_time_zone() -> str:

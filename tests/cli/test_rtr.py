@@ -157,6 +157,19 @@ def test_an_assessment_with_warning_signs_after_the_start_stops_the_programme(
     assert "STOPPED" in text and "Next session: none until a clinician has seen you" in text
 
 
+def test_the_stored_programme_stops_as_soon_as_the_assessment_is_kept(run_cli, write, assessed):
+    from backstride.store import open_store, repo
+
+    run_cli("rtr", "start", "--db", assessed)
+    document = intake_dict(red_flags={"saddle_numbness": True})
+    run_cli("assess", "--input", write(document, "emergency.json"), "--db", assessed)
+    # read the row itself, as the report, the progress chart and an export do
+    with open_store(assessed) as store, store.session() as session:
+        runner = repo.get_or_create_personal_runner(session=session)
+        stored = repo.get_return_to_run(session=session, runner_id=runner.id)
+    assert stored is not None and stored.status == "stopped"
+
+
 def test_assess_offers_the_programme_when_running_is_reduced(run_cli, database_url):
     result = run_cli("assess", "--input", str(EXAMPLES / "intake.json"), "--db", database_url)
     assert result.code == 0, result.err

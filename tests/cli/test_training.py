@@ -94,7 +94,12 @@ def test_load_plot_writes_a_png(run_cli, db, tmp_path):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--weeks", "0"], "--weeks 0"), (["--until", "March"], "March")],
+    [
+        (["--weeks", "0"], "--weeks 0"),
+        (["--until", "March"], "March"),
+        (["--until", "0001-01-01"], "choose a date between 1900 and 2199"),
+        (["--until", "9999-12-31"], "choose a date between 1900 and 2199"),
+    ],
 )
 def test_load_bad_options(run_cli, db, args, message):
     result = run_cli("load", *args, "--db", db)
