@@ -183,6 +183,7 @@ def _programme_document(state: ReturnToRunState) -> dict[str, Any]:
         "last_decision": state.last_decision,
         "why": list(state.why),
         "decided_on": state.decided_on.isoformat() if state.decided_on else None,
+        "created_at": _time(state.created_at) if state.created_at else None,
         "updated_at": _time(state.updated_at) if state.updated_at else None,
     }
 
@@ -294,6 +295,7 @@ class _ProgrammeDoc(_Strict):
     last_decision: str | None
     why: list[str]
     decided_on: date | None
+    created_at: AwareDatetime | None = None
     updated_at: AwareDatetime | None
 
 
@@ -546,9 +548,19 @@ def _restore_documents(session: Session, runner_id: int, export: _Export) -> Non
             why=tuple(programme.why),
             decided_on=programme.decided_on,
         )
-        repo.save_return_to_run(
-            session=session, runner_id=runner_id, state=state, now=programme.updated_at
+        # When a programme started matters: assessments after it can stop it. Save it as
+        # created, then as last updated, so both times come back as they were.
+        created = programme.created_at or programme.updated_at
+        saved_state = repo.save_return_to_run(
+            session=session, runner_id=runner_id, state=state, now=created
         )
+        if programme.updated_at is not None and programme.updated_at != created:
+            repo.save_return_to_run(
+                session=session,
+                runner_id=runner_id,
+                state=dataclasses.replace(state, id=saved_state.id),
+                now=programme.updated_at,
+            )
     activities = [Activity(**a.model_dump()) for a in export.activities]
     saved = repo.save_activities(session=session, runner_id=runner_id, activities=activities)
     if saved.duplicates:

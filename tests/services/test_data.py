@@ -89,8 +89,15 @@ def fill(record) -> None:
                 why=("two safe sessions",),
                 decided_on=T0.date() + dt.timedelta(days=3),
             )
-            repo.save_return_to_run(
+            saved = repo.save_return_to_run(
                 session=session, runner_id=runner_id, state=state, now=T0 + dt.timedelta(stage)
+            )
+            # judged again later: started and last updated at different times
+            repo.save_return_to_run(
+                session=session,
+                runner_id=runner_id,
+                state=dataclasses.replace(state, id=saved.id),
+                now=T0 + dt.timedelta(stage, hours=5),
             )
         repo.save_activity_file(
             session=session,
