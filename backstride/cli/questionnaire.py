@@ -14,7 +14,7 @@ def ask_intake(console: Console | None = None) -> Intake:
     from backstride.knowledge import load_knowledge
     from backstride.services.questionnaire import STARTBACK_SECTION, build_intake, questions
 
-    console = console or Console()
+    console = console or Console(highlight=False)
     console.print(
         "[bold]Backstride assessment[/bold]: answer in a few words or numbers. "
         "Press Enter to skip a question you would rather not answer (safety questions left "
