@@ -267,7 +267,7 @@ def main() -> None:
     args, _ = parser.parse_known_args()
     if not args.corpus.is_dir():
         sys.exit(f"corpus not found at {args.corpus}")
-    sources = {Path(s.name): s for s in scan([args.corpus])}
+    sources = {s.path: s for s in scan([args.corpus])}
     by_folder: dict[str, list[Path]] = {}
     for path in sources:
         kind = "fit" if path.name.lower().endswith((".fit", ".fit.gz")) else path.suffix[1:]
