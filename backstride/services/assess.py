@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,11 @@ from backstride.coach.training_load import TrainingHistory
 from backstride.contracts.assessment import SCHEMA_VERSION
 from backstride.contracts.intake import Intake
 from backstride.contracts.messages import describe_validation_error
-from backstride.errors import InputInvalid, IntakeInvalid
+from backstride.errors import IntakeInvalid
 from backstride.knowledge import KnowledgeBase, load_knowledge
+from backstride.services.documents import parse_json_object, read_json_file
+
+_NEEDS = "'age' and 'pain'"
 
 __all__ = [
     "Assessment",
@@ -34,29 +36,7 @@ def read_intake(path: Path) -> dict[str, Any]:
 
     Every problem becomes a one-line `InputInvalid` naming the file.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputInvalid(f"{path}: no such file; give the path of an intake JSON file") from exc
-    except IsADirectoryError as exc:
-        raise InputInvalid(f"{path}: is a folder; give the path of an intake JSON file") from exc
-    except UnicodeDecodeError as exc:
-        raise InputInvalid(f"{path}: not a UTF-8 text file; save the intake as UTF-8 JSON") from exc
-    except OSError as exc:
-        raise InputInvalid(f"{path}: cannot be read ({exc.strerror})") from exc
-    return _json_object(text, origin=path.name)
-
-
-def _json_object(text: str | bytes, *, origin: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise IntakeInvalid(
-            f"{origin}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
-        ) from exc
-    if not isinstance(data, dict):
-        raise IntakeInvalid(f"{origin}: expected a JSON object with at least 'age' and 'pain'")
-    return data
+    return read_json_file(path, what="an intake", needs=_NEEDS, error=IntakeInvalid)
 
 
 def intake_document(intake: Intake) -> dict[str, Any]:
@@ -67,7 +47,7 @@ def intake_document(intake: Intake) -> dict[str, Any]:
 def parse_intake(data: str | bytes | dict[str, Any], *, origin: str = "intake") -> Intake:
     """Check an intake given as JSON text or as a parsed object."""
     if isinstance(data, str | bytes):
-        data = _json_object(data, origin=origin)
+        data = parse_json_object(data, origin=origin, needs=_NEEDS, error=IntakeInvalid)
     try:
         return Intake.model_validate(data)
     except ValidationError as exc:

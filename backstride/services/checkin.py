@@ -28,6 +28,7 @@ from backstride.contracts.checkin import CheckIn
 from backstride.contracts.messages import describe_validation_error
 from backstride.errors import InputInvalid
 from backstride.knowledge import KnowledgeBase, load_knowledge
+from backstride.services.documents import parse_json_object, read_json_file
 from backstride.services.record import Record
 from backstride.services.return_to_run import rejudge, runner_today, status_document
 from backstride.store import repo
@@ -57,19 +58,12 @@ class CheckInSaved:
     """The return-to-run programme judged again, when one is active."""
 
 
+_NEEDS = "'date' and 'morning_pain'"
+
+
 def read_checkin(path: Path) -> dict[str, Any]:
     """Read a check-in JSON file as given (check it with `parse_checkin`)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InputInvalid(f"{path}: no such file; give the path of a check-in JSON file") from exc
-    except IsADirectoryError as exc:
-        raise InputInvalid(f"{path}: is a folder; give the path of a check-in JSON file") from exc
-    except UnicodeDecodeError as exc:
-        raise InputInvalid(f"{path}: not a UTF-8 text file; save the check-in as UTF-8") from exc
-    except OSError as exc:
-        raise InputInvalid(f"{path}: cannot be read ({exc.strerror})") from exc
-    return _json_object(text, origin=path.name)
+    return read_json_file(path, what="a check-in", needs=_NEEDS)
 
 
 def parse_checkin(
@@ -80,7 +74,7 @@ def parse_checkin(
 ) -> CheckIn:
     """Check a check-in given as JSON text or a parsed object; InputInvalid names the field."""
     if isinstance(data, str | bytes):
-        data = _json_object(data, origin=origin)
+        data = parse_json_object(data, origin=origin, needs=_NEEDS)
     try:
         checkin = CheckIn.model_validate(data)
     except ValidationError as exc:
@@ -157,20 +151,6 @@ def saved_document(saved: CheckInSaved, knowledge: KnowledgeBase | None = None) 
         if saved.programme is None
         else status_document(saved.programme, knowledge),
     }
-
-
-def _json_object(text: str | bytes, *, origin: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputInvalid(
-            f"{origin}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
-        ) from exc
-    if not isinstance(data, dict):
-        raise InputInvalid(
-            f"{origin}: expected a JSON object with at least 'date' and 'morning_pain'"
-        )
-    return data
 
 
 def _describe(exc: ValidationError) -> str:
