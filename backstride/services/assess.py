@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from backstride.coach.assessment import Assessment, assess
 from backstride.coach.prescription import PlanItem
 from backstride.coach.training_load import TrainingHistory
+from backstride.coach.triage import Triage
 from backstride.contracts.assessment import SCHEMA_VERSION
 from backstride.contracts.intake import Intake
 from backstride.contracts.messages import describe_validation_error
@@ -28,6 +29,7 @@ __all__ = [
     "intake_document",
     "parse_intake",
     "read_intake",
+    "triage_document",
 ]
 
 
@@ -89,13 +91,7 @@ def assessment_document(
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "triage": {
-            "level": triage.level,
-            "title": triage.title,
-            "reasons": [
-                {"id": r.id, "level": r.level, "text": r.text, "sources": list(r.sources)}
-                for r in triage.reasons
-            ],
-            "advice": triage.advice,
+            **triage_document(triage),
             "unanswered_red_flags": list(triage.unanswered),
         },
         "running": {
@@ -126,6 +122,19 @@ def assessment_document(
         document["startback"] = {"total": s.total, "psychosocial": s.psychosocial, "risk": s.risk}
     document["sources"] = _cited_sources(document, kb)
     return document
+
+
+def triage_document(triage: Triage) -> dict[str, Any]:
+    """A triage as JSON: level, title, advice and every reason with its sources."""
+    return {
+        "level": triage.level,
+        "title": triage.title,
+        "advice": triage.advice,
+        "reasons": [
+            {"id": r.id, "level": r.level, "text": r.text, "sources": list(r.sources)}
+            for r in triage.reasons
+        ],
+    }
 
 
 def _exercise(item: PlanItem) -> dict[str, Any]:

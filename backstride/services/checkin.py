@@ -28,6 +28,7 @@ from backstride.contracts.checkin import CheckIn
 from backstride.contracts.messages import describe_validation_error
 from backstride.errors import InputInvalid
 from backstride.knowledge import KnowledgeBase, load_knowledge
+from backstride.services.assess import triage_document
 from backstride.services.documents import parse_json_object, read_json_file
 from backstride.services.record import Record
 from backstride.services.return_to_run import rejudge, runner_today, status_document
@@ -136,17 +137,7 @@ def saved_document(saved: CheckInSaved, knowledge: KnowledgeBase | None = None) 
     return {
         "date": saved.checkin.date.isoformat(),
         "updated": saved.updated,
-        "triage": None
-        if triage is None
-        else {
-            "level": triage.level,
-            "title": triage.title,
-            "advice": triage.advice,
-            "reasons": [
-                {"id": r.id, "level": r.level, "text": r.text, "sources": list(r.sources)}
-                for r in triage.reasons
-            ],
-        },
+        "triage": None if triage is None else triage_document(triage),
         "return_to_run": None
         if saved.programme is None
         else status_document(saved.programme, knowledge),

@@ -41,6 +41,7 @@ from backstride.contracts.checkin import CheckIn
 from backstride.domain import TRIAGE_LEVELS, TriageLevel
 from backstride.errors import BackstrideError, StoreError
 from backstride.knowledge import KnowledgeBase, load_knowledge
+from backstride.services.assess import triage_document
 from backstride.services.load import runner_zone
 from backstride.services.record import Record
 from backstride.store import AssessmentRecord, CheckInRecord, ReturnToRunState, repo
@@ -174,15 +175,11 @@ def status_document(programme: Programme, knowledge: KnowledgeBase | None = None
         "safe_sessions": programme.safe_sessions,
         "next_session": _session_document(programme.next_session, kb),
         "waiting": [day.isoformat() for day in programme.waiting],
-        "triage": {
-            "level": programme.triage_level,
-            "title": triage.title if triage else None,
-            "advice": triage.advice if triage else None,
-            "reasons": [
-                {"id": r.id, "level": r.level, "text": r.text, "sources": list(r.sources)}
-                for r in (triage.reasons if triage else ())
-            ],
-        },
+        "triage": (
+            triage_document(triage)
+            if triage
+            else {"level": programme.triage_level, "title": None, "advice": None, "reasons": []}
+        ),
     }
 
 
