@@ -73,6 +73,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     "services": ("backstride.cli", "backstride.web", "typer", "fastapi"),
     "cli": ("backstride.store", "backstride.importers", "sqlalchemy", "backstride.web"),
+    "web": ("backstride.store", "backstride.importers", "sqlalchemy", "backstride.cli"),
 }
 # The coach must not read the clock or the disk: it is given `today` and its data.
 COACH_CALLS = ("date.today", "datetime.now", "time.time", "open")

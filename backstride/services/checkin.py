@@ -95,6 +95,17 @@ def checkin_document(checkin: CheckIn) -> dict[str, Any]:
     return checkin.model_dump(mode="json", exclude_none=True)
 
 
+def list_checkin_documents(
+    record: Record, *, since: dt.date | None = None, until: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The runner's check-ins from `since` to `until` (both included), oldest first, as kept."""
+    with record.session() as session:
+        stored = repo.list_checkins(
+            session=session, runner_id=record.runner.id, date_from=since, date_to=until
+        )
+    return [c.data for c in stored]
+
+
 def exercise_names(knowledge: KnowledgeBase | None = None) -> dict[str, str]:
     """The exercises a check-in may name, by id."""
     kb = knowledge or load_knowledge()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 from typing import Annotated, Any
 
@@ -14,12 +13,11 @@ from backstride.contracts.checkin import CheckIn
 from backstride.errors import InputInvalid
 from backstride.services.checkin import (
     checkin_document,
+    list_checkin_documents,
     parse_checkin,
     save_checkin,
     saved_document,
 )
-from backstride.services.record import Record
-from backstride.store import repo
 from backstride.web.deps import KnowledgeDep, RecordDep
 from backstride.web.inputs import QueryDate, inputs
 
@@ -78,15 +76,4 @@ def list_checkins(days: Annotated[CheckInsQuery, Query()], record: RecordDep) ->
             f"since: {days.since.isoformat()} is after until ({days.until.isoformat()}); "
             "give the first day first"
         )
-    return JSONResponse(_stored_checkins(record, since=days.since, until=days.until))
-
-
-def _stored_checkins(
-    record: Record, *, since: dt.date | None, until: dt.date | None
-) -> list[dict[str, Any]]:
-    # services.checkin has no listing use case yet; this read is the only store access in web/.
-    with record.session() as session:
-        stored = repo.list_checkins(
-            session=session, runner_id=record.runner.id, date_from=since, date_to=until
-        )
-    return [c.data for c in stored]
+    return JSONResponse(list_checkin_documents(record, since=days.since, until=days.until))
