@@ -1,0 +1,68 @@
+"""The runner owns the data: export all of it to a zip, restore it, or forget it.
+
+An export is a zip of JSON documents and the original activity files, byte for byte:
+
+    manifest.json          format, version, counts, and the SHA-256 and size of every other member
+    runner.json            the profile (time zone, run days)
+    assessments.json       each assessment: the intake and the output as stored
+    checkins.json          the pain diary
+    return_to_run.json     every return-to-run programme, oldest first
+    activities.json        every imported activity
+    files.json             the original files: name, hash, when kept, and their member below
+    files/<sha256>/<name>  each original file
+
+```python
+with open_record(db) as record:
+    export_record(record, Path("backstride.zip"))
+    forget_everything(record)
+with open_record(db) as record:
+    restore_record(record, Path("backstride.zip"))
+```
+
+A restore checks the whole archive (member names, sizes, every hash) before it writes, then
+writes everything in one transaction: all or nothing.
+
+The format and its checks are in `archive`, the writing in `export`, the reading back in
+`restore`, and counting and forgetting in `records`.
+"""
+
+from __future__ import annotations
+
+from backstride.services.data.archive import (
+    ACTIVITIES,
+    ASSESSMENTS,
+    CHECKINS,
+    COUNT_NAMES,
+    DOCUMENTS,
+    FILES,
+    FILES_FOLDER,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    PROGRAMMES,
+    RUNNER,
+    DataSummary,
+)
+from backstride.services.data.export import export_record
+from backstride.services.data.records import forget_everything, record_counts
+from backstride.services.data.restore import restore_record
+
+__all__ = [
+    "ACTIVITIES",
+    "ASSESSMENTS",
+    "CHECKINS",
+    "COUNT_NAMES",
+    "DOCUMENTS",
+    "FILES",
+    "FILES_FOLDER",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MANIFEST",
+    "PROGRAMMES",
+    "RUNNER",
+    "DataSummary",
+    "export_record",
+    "forget_everything",
+    "record_counts",
+    "restore_record",
+]

@@ -1,0 +1,241 @@
+"""The export format: its member names, the manifest, and the checks a zip passes before a restore.
+
+Writing: `ArchiveWriter` adds members and keeps each one's SHA-256 and size for manifest.json.
+Reading: `open_archive` and `check_archive` refuse a zip that is not a whole, unchanged
+Backstride export, raising `Refused`, before anything is read into the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, ValidationError
+
+from backstride.errors import InputInvalid
+from backstride.importers.archive import archive_problem, escape_problem, size_problem
+from backstride.importers.model import MAX_FILE_BYTES
+from backstride.store import Runner
+
+FORMAT = "backstride-export"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+RUNNER, ASSESSMENTS, CHECKINS = "runner.json", "assessments.json", "checkins.json"
+PROGRAMMES, ACTIVITIES, FILES = "return_to_run.json", "activities.json", "files.json"
+DOCUMENTS = (RUNNER, ASSESSMENTS, CHECKINS, PROGRAMMES, ACTIVITIES, FILES)
+FILES_FOLDER = "files/"
+_CHUNK = 1024 * 1024
+
+#: What a record holds, in the words the command line prints.
+COUNT_NAMES = ("assessments", "check_ins", "return_to_run", "activities", "activity_files")
+
+
+@dataclass(frozen=True, slots=True)
+class DataSummary:
+    """What an export wrote or a restore brought back, counted per kind of record."""
+
+    counts: dict[str, int]
+    size_bytes: int = 0
+    runner: Runner | None = None
+    """After a restore, the runner as restored: the record's runner row is replaced, so its id
+    changes (its key stays). Open the record again, or use this, to read what was restored."""
+
+
+# Writing ---------------------------------------------------------------------------------------
+
+
+class ArchiveWriter:
+    """Adds members to an export and keeps each one's hash and size for the manifest."""
+
+    def __init__(self, archive: zipfile.ZipFile, moment: datetime) -> None:
+        self.archive = archive
+        self.moment = moment
+        self.members: list[dict[str, Any]] = []
+
+    def bytes(self, name: str, data: bytes) -> None:
+        info = zipfile.ZipInfo(name, date_time=self.moment.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self.archive.writestr(info, data)
+        digest = hashlib.sha256(data).hexdigest()
+        self.members.append({"name": name, "sha256": digest, "size": len(data)})
+
+    def json(self, name: str, document: Any) -> None:
+        self.bytes(name, _json_bytes(document))
+
+    def manifest(self, counts: dict[str, int]) -> None:
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "created_at": utc_time(self.moment),
+            "generator": f"Backstride {_version()}",
+            "counts": counts,
+            "members": self.members,
+        }
+        info = zipfile.ZipInfo(MANIFEST, date_time=self.moment.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.archive.writestr(info, _json_bytes(manifest))
+
+
+def utc_time(moment: datetime) -> str:
+    """A moment as the export writes it: ISO 8601, in UTC."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def _json_bytes(document: Any) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("backstride")
+    except PackageNotFoundError:
+        return "(development)"
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+Hex64 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+M = TypeVar("M", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    """A document as Backstride writes it: no field more, none changed after reading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Member(Strict):
+    name: str
+    sha256: Hex64
+    size: int
+
+
+class Manifest(Strict):
+    format: Literal["backstride-export"]
+    format_version: int
+    created_at: AwareDatetime
+    generator: str
+    counts: dict[str, int]
+    members: list[Member]
+
+
+class Refused(InputInvalid):
+    """The archive is not a Backstride export that can be restored."""
+
+
+@contextmanager
+def open_archive(path: Path) -> Iterator[zipfile.ZipFile]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError as exc:
+        raise Refused("there is no such file") from exc
+    except IsADirectoryError as exc:
+        raise Refused("this is a folder; give the export's .zip file") from exc
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise Refused("not a zip file, so not a Backstride export") from exc
+    with archive:
+        yield archive
+
+
+def check_archive(archive: zipfile.ZipFile, path: Path) -> Manifest:
+    """The manifest, once every member is where it should be and matches its hash and size."""
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    for name in names:
+        problem = escape_problem(name)
+        if problem is not None:
+            raise Refused(problem)
+    if len(set(names)) != len(names):
+        raise Refused("a member appears twice in the archive")
+    if MANIFEST not in names:
+        raise Refused("not a Backstride export (it has no manifest.json)")
+    manifest = _read_manifest(archive)
+    listed = {m.name: m for m in manifest.members}
+    expected = set(listed) | {MANIFEST}
+    if set(names) != expected or not set(DOCUMENTS) <= set(listed):
+        odd = sorted((set(names) ^ expected) | (set(DOCUMENTS) - set(listed)))
+        raise Refused(f"its members do not match its manifest ({', '.join(odd[:3])})")
+    problem = archive_problem(infos, path.stat().st_size)
+    if problem is not None:
+        raise Refused(problem)
+    for info in infos:
+        if info.filename != MANIFEST:
+            _check_member(archive, info, listed[info.filename])
+    return manifest
+
+
+def _read_manifest(archive: zipfile.ZipFile) -> Manifest:
+    info = archive.getinfo(MANIFEST)
+    document = parse_json(read_member(archive, info), MANIFEST)
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise Refused("not a Backstride export (its manifest.json is another program's)")
+    version = document.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise Refused("its manifest.json has no format version")
+    if version > FORMAT_VERSION:
+        raise Refused(
+            f"it was made by a newer Backstride (export format {version}); upgrade Backstride "
+            "to restore it"
+        )
+    return validated(Manifest, document, MANIFEST)
+
+
+def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, member: Member) -> None:
+    problem = size_problem(info)
+    if problem is not None:
+        raise Refused(f"{info.filename}: {problem}")
+    if info.file_size != member.size:
+        raise Refused(f"{info.filename} is not the size its manifest says: it was changed")
+    digest = hashlib.sha256()
+    with _reading(info.filename), archive.open(info) as stream:
+        for chunk in iter(lambda: stream.read(_CHUNK), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != member.sha256:
+        raise Refused(
+            f"{info.filename} does not match its checksum in manifest.json: the export was "
+            "changed or damaged"
+        )
+
+
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise Refused(f"{name} could not be read: the archive is damaged ({exc})") from exc
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, refused when it is damaged or larger than any file Backstride keeps."""
+    with _reading(info.filename), archive.open(info) as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise Refused(f"{info.filename} is too large")
+    return data
+
+
+def parse_json(data: bytes, name: str) -> Any:
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Refused(f"{name} is not valid JSON ({exc})") from exc
+
+
+def validated(model: type[M], document: Any, name: str) -> M:
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "the document"
+        raise Refused(f"{name} is not as Backstride writes it ({where}: {error['msg']})") from exc
