@@ -80,3 +80,23 @@ def sample_intake(**changes: Any) -> Intake:
         else:
             document[key] = value
     return Intake.model_validate(document)
+
+
+SAMPLE_CHECKIN: dict[str, Any] = {
+    "date": "2026-03-02",
+    "morning_pain": 1,
+    "morning_stiffness_min": 10,
+    "session": {
+        "kind": "run",
+        "max_pain": 3,
+        "pain_after": 2,
+        "limp": False,
+        "distance_km": 2.5,
+        "duration_min": 20,
+    },
+    "exercises_done": ["dead_bug", "glute_bridge"],
+    "new_leg_symptoms": False,
+    "red_flags": {"saddle_numbness": False},
+    "notes": "felt fine",
+}
+"""The check-in example of DESIGN.md."""

@@ -8,6 +8,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
+from builders import SAMPLE_CHECKIN
 
 from backstride.contracts.intake import RED_FLAG_NAMES
 from backstride.services.record import open_record
@@ -18,24 +19,7 @@ DAY = TODAY - timedelta(days=3)
 
 
 def example(**changes):
-    document = {
-        "date": DAY.isoformat(),
-        "morning_pain": 1,
-        "morning_stiffness_min": 10,
-        "session": {
-            "kind": "run",
-            "max_pain": 3,
-            "pain_after": 2,
-            "limp": False,
-            "distance_km": 2.5,
-            "duration_min": 20,
-        },
-        "exercises_done": ["dead_bug", "glute_bridge"],
-        "new_leg_symptoms": False,
-        "red_flags": {"saddle_numbness": False},
-        "notes": "felt fine",
-    }
-    return {**document, **changes}
+    return {**SAMPLE_CHECKIN, "date": DAY.isoformat(), **changes}
 
 
 @pytest.fixture

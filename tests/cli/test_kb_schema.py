@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
-from builders import SAMPLE_INTAKE
+from builders import SAMPLE_CHECKIN, SAMPLE_INTAKE
 
 
 def test_schema_intake_is_a_json_schema_that_accepts_the_sample(run_cli):
@@ -68,21 +68,4 @@ def test_kb_show_unknown_id(run_cli):
 
 def test_schema_checkin_accepts_the_design_example(run_cli):
     schema = json.loads(run_cli("schema", "checkin").out)
-    example = {
-        "date": "2026-03-02",
-        "morning_pain": 1,
-        "morning_stiffness_min": 10,
-        "session": {
-            "kind": "run",
-            "max_pain": 3,
-            "pain_after": 2,
-            "limp": False,
-            "distance_km": 2.5,
-            "duration_min": 20,
-        },
-        "exercises_done": ["dead_bug", "glute_bridge"],
-        "new_leg_symptoms": False,
-        "red_flags": {"saddle_numbness": False},
-        "notes": "felt fine",
-    }
-    jsonschema.validate(example, schema)
+    jsonschema.validate(SAMPLE_CHECKIN, schema)
