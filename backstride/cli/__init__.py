@@ -19,6 +19,7 @@ from backstride.cli import importing as _importing
 from backstride.cli import kb as _kb
 from backstride.cli import physio_report as _physio_report
 from backstride.cli import plan as _plan
+from backstride.cli import profile as _profile
 from backstride.cli import progress as _progress
 from backstride.cli import rtr as _rtr
 from backstride.cli import schema as _schema
@@ -41,6 +42,7 @@ app.command("load")(_training.load)
 app.command("progress")(_progress.progress)
 app.command("report")(_physio_report.report)
 app.command("plan")(_plan.plan)
+app.command("profile")(_profile.profile)
 app.command("export")(_data.export)
 app.command("restore")(_data.restore)
 app.command("forget")(_data.forget)
