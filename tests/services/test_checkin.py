@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from builders import SAMPLE_CHECKIN
 
 from backstride.errors import InputInvalid, StoreError
 from backstride.services.assess import assess_intake, assessment_document, parse_intake
@@ -23,24 +24,7 @@ from backstride.services.return_to_run import start_programme
 from backstride.store import repo
 
 TODAY = date(2026, 3, 10)
-EXAMPLE = {
-    "date": "2026-03-02",
-    "morning_pain": 1,
-    "morning_stiffness_min": 10,
-    "session": {
-        "kind": "run",
-        "max_pain": 3,
-        "pain_after": 2,
-        "limp": False,
-        "distance_km": 2.5,
-        "duration_min": 20,
-    },
-    "exercises_done": ["dead_bug", "glute_bridge"],
-    "new_leg_symptoms": False,
-    "red_flags": {"saddle_numbness": False},
-    "notes": "felt fine",
-}
-"""The check-in example of DESIGN.md."""
+EXAMPLE = SAMPLE_CHECKIN
 
 
 @pytest.fixture

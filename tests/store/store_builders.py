@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from builders import SAMPLE_CHECKIN
 from hypothesis import strategies as st
 
 from backstride.domain import Activity
@@ -39,23 +41,7 @@ def make_activity(**changes: Any) -> Activity:
 
 def make_checkin(day: str = "2026-03-02", **changes: Any) -> dict[str, Any]:
     """The check-in of DESIGN.md for `day`; pass top-level keys to change."""
-    checkin: dict[str, Any] = {
-        "date": day,
-        "morning_pain": 1,
-        "morning_stiffness_min": 10,
-        "session": {
-            "kind": "run",
-            "max_pain": 3,
-            "pain_after": 2,
-            "limp": False,
-            "distance_km": 2.5,
-            "duration_min": 20,
-        },
-        "exercises_done": ["dead_bug", "glute_bridge"],
-        "new_leg_symptoms": False,
-        "red_flags": {"saddle_numbness": False},
-        "notes": "felt fine",
-    }
+    checkin: dict[str, Any] = {**copy.deepcopy(SAMPLE_CHECKIN), "date": day}
     checkin.update(changes)
     return checkin
 
