@@ -8,8 +8,8 @@ app = create_app(Settings(database_url="sqlite:////tmp/backstride.db"))
 `backstride serve` runs `app_from_environment` under uvicorn, one app per worker process.
 The store is opened (and migrated) once per app when it starts, for the personal runner, and
 closed when it stops. Besides the JSON API it serves the pages (`routes.pages`) and their
-stylesheet (`/static`). Personal mode only for now: one runner, no login, so it is meant to be
-served on 127.0.0.1.
+stylesheet (`/static`); `routes.today` serves Today and its check-in form. Personal mode only
+for now: one runner, no login, so it is meant to be served on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from backstride.web.middleware import (
     RefuseCrossSite,
     SecurityHeaders,
 )
-from backstride.web.routes import API_PREFIX, api_router, pages
+from backstride.web.routes import API_PREFIX, api_router, pages, today
 from backstride.web.templating import STATIC_DIR, STATIC_PATH
 
 __all__ = ["MAX_JSON_BYTES", "MAX_UPLOAD_BYTES", "app_from_environment", "create_app"]
@@ -71,6 +71,7 @@ def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) 
     install_error_handlers(app)
     app.include_router(api_router())
     app.include_router(pages.router)
+    app.include_router(today.router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     # The last added runs first: headers go on every answer, even a refused or failed one.
     app.add_middleware(BodyLimit, limit_for=_body_limit(max_upload_bytes))
