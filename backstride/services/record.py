@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from backstride.settings import Settings, resolve_database_url
 from backstride.store import (
     AssessmentRecord,
+    CheckInRecord,
     Runner,
     SchemaUpgrade,
     Store,
@@ -27,6 +29,8 @@ from backstride.store import (
     repo,
     upgrade,
 )
+
+__all__ = ["AssessmentRecord", "CheckInRecord", "Record", "open_record", "upgrade_database"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,16 @@ class Record:
         """A session for several reads or writes; each store function is its own transaction."""
         with self.store.session() as session:
             yield session
+
+    def latest_assessment(self) -> AssessmentRecord | None:
+        """The runner's most recent assessment, as kept, or None."""
+        with self.session() as session:
+            return repo.latest_assessment(session=session, runner_id=self.runner.id)
+
+    def checkins_since(self, day: date) -> list[CheckInRecord]:
+        """The runner's check-ins dated `day` or later, oldest first, as kept."""
+        with self.session() as session:
+            return repo.list_checkins(session=session, runner_id=self.runner.id, date_from=day)
 
     def save_assessment(
         self, intake: Mapping[str, Any], output: Mapping[str, Any]

@@ -28,7 +28,7 @@ from backstride.services.checkin import (
     red_flag_questions,
     save_checkin,
 )
-from backstride.services.record import Record
+from backstride.services.record import AssessmentRecord, CheckInRecord, Record
 from backstride.services.return_to_run import (
     assessment_triage,
     programme_status,
@@ -36,7 +36,6 @@ from backstride.services.return_to_run import (
     status_document,
     warning_sign_since_assessment,
 )
-from backstride.store import AssessmentRecord, CheckInRecord, repo
 from backstride.web.deps import KnowledgeDep, RecordDep
 from backstride.web.forms import NO, YES
 from backstride.web.routes.pages import ACT_NOW_LEVELS, PostedForm
@@ -176,11 +175,8 @@ def _page(
     saved: str | None = None,
 ) -> HTMLResponse:
     today = runner_today(record)
-    with record.session() as session:
-        latest = repo.latest_assessment(session=session, runner_id=record.runner.id)
-        records = repo.list_checkins(
-            session=session, runner_id=record.runner.id, date_from=today - dt.timedelta(days=13)
-        )
+    latest = record.latest_assessment()
+    records = record.checkins_since(today - dt.timedelta(days=13))
     safety = _safety(latest, records, today=today, knowledge=knowledge)
     assessment = latest.output if latest is not None else None
     exercises = [] if assessment is None else list(assessment.get("plan", {}).get("exercises", []))
