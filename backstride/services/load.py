@@ -32,8 +32,13 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 
 def runner_zone(record: Record) -> dt.tzinfo:
     """The runner's time zone (UTC when the stored name is unknown to this system)."""
+    return zone_named(record.runner.time_zone)
+
+
+def zone_named(name: str) -> dt.tzinfo:
+    """The time zone of that IANA name, or UTC when this system does not know it."""
     try:
-        return ZoneInfo(record.runner.time_zone)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return dt.UTC
 

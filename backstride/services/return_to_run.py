@@ -20,7 +20,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -42,7 +41,7 @@ from backstride.domain import TRIAGE_LEVELS, TriageLevel
 from backstride.errors import BackstrideError, StoreError
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.services.assess import triage_document
-from backstride.services.load import runner_zone
+from backstride.services.load import runner_zone, zone_named
 from backstride.services.record import Record
 from backstride.store import AssessmentRecord, CheckInRecord, ReturnToRunState, repo
 
@@ -135,7 +134,7 @@ def rejudge(*, session: Session, runner_id: int, knowledge: KnowledgeBase) -> Pr
         return None
     checkins = stored_checkins(repo.list_checkins(session=session, runner_id=runner_id))
     assessments = repo.list_assessments(session=session, runner_id=runner_id)
-    zone = _zone(repo.get_runner(session=session, runner_id=runner_id).time_zone)
+    zone = zone_named(repo.get_runner(session=session, runner_id=runner_id).time_zone)
     programme = _replay(current, checkins, assessments, knowledge, zone)
     repo.save_return_to_run(
         session=session, runner_id=runner_id, state=_stored(programme, programme_id=current.id)
@@ -376,14 +375,6 @@ def _stored(programme: Programme, *, programme_id: int | None) -> ReturnToRunSta
         why=programme.why,
         decided_on=programme.decided_on,
     )
-
-
-def _zone(name: str) -> dt.tzinfo:
-    """The time zone of that name (UTC when this system does not know it), as `runner_zone`."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
 
 
 def _iso(day: dt.date | None) -> str | None:

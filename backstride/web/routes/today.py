@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from backstride.contracts.checkin import CheckIn
+from backstride.domain import triage_rank
 from backstride.errors import BackstrideError, InputInvalid, StoreError
 from backstride.knowledge import KnowledgeBase
 from backstride.services.assess import triage_document
@@ -224,10 +225,7 @@ def _safety(
         found.append((triage_document(assessment_triage(latest, knowledge)), "your assessment"))
     if not found:
         return None
-    order = ("emergency", "urgent", "see_doctor")
-    worst, source = min(
-        found, key=lambda f: order.index(f[0]["level"]) if f[0]["level"] in order else len(order)
-    )
+    worst, source = max(found, key=lambda f: triage_rank(f[0]["level"]))
     return {**worst, "source": source, "act_now": worst["level"] in ACT_NOW_LEVELS}
 
 
