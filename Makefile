@@ -3,16 +3,28 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR := backstride/web/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
 
 .PHONY: install run test lint fix pytest bench docs clean
 
-install: $(STAMP)
+install: $(STAMP) $(VENDOR_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The web app's scripts (htmx, Chart.js) come from the npm registry at install time, pinned by
+# package-lock.json, and are copied next to the stylesheet; none is kept in the repository.
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	cp node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
+	cp node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js.LICENSE.md
+	touch $(VENDOR_STAMP)
 
 run: install
 	$(BIN)/backstride assess
@@ -32,6 +44,7 @@ fix: install
 	$(BIN)/ruff format .
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
 
 docs: install
@@ -39,4 +52,4 @@ docs: install
 		| sed 's/[[:space:]]*$$//' > docs/sample-report.txt
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) node_modules $(VENDOR) .mypy_cache .pytest_cache .ruff_cache .hypothesis build *.egg-info

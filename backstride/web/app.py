@@ -33,7 +33,17 @@ from backstride.web.middleware import (
     RefuseCrossSite,
     SecurityHeaders,
 )
-from backstride.web.routes import API_PREFIX, api_router, pages, today
+from backstride.web.routes import (
+    API_PREFIX,
+    activities_page,
+    api_router,
+    learn,
+    pages,
+    plan_page,
+    progress_page,
+    today,
+    your_data,
+)
 from backstride.web.templating import STATIC_DIR, STATIC_PATH
 
 __all__ = ["MAX_JSON_BYTES", "MAX_UPLOAD_BYTES", "app_from_environment", "create_app"]
@@ -71,7 +81,8 @@ def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) 
     install_error_handlers(app)
     app.include_router(api_router())
     app.include_router(pages.router)
-    app.include_router(today.router)
+    for page in (today, plan_page, progress_page, activities_page, learn, your_data):
+        app.include_router(page.router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     # The last added runs first: headers go on every answer, even a refused or failed one.
     app.add_middleware(BodyLimit, limit_for=_body_limit(max_upload_bytes))
