@@ -5,6 +5,9 @@
 | `database_url` | `BACKSTRIDE_DATABASE_URL`   | a SQLite file in `data_dir`                 |
 | `mode`         | `BACKSTRIDE_MODE`           | `personal` (or `team`)                      |
 | `data_dir`     | `BACKSTRIDE_DATA_DIR`       | the user's data directory (platformdirs)    |
+| `redis_url`    | `BACKSTRIDE_REDIS_URL`      | none: uploads are imported in the web process |
+| `secret_key`   | `BACKSTRIDE_SECRET_KEY`     | none (team mode refuses to start without one) |
+| `secure_cookies` | `BACKSTRIDE_SECURE_COOKIES` | true: session cookies only over HTTPS     |
 
 The database URL is chosen in this order: `--db URL` on the command line, then
 `BACKSTRIDE_DATABASE_URL`, then `backstride.db` in the data directory:
@@ -45,6 +48,21 @@ class Settings(BaseSettings):
     )
     data_dir: Path | None = Field(
         None, description="Where Backstride keeps its files; unset means the user's data folder."
+    )
+    redis_url: str | None = Field(
+        None,
+        description="Redis for the upload queue (`redis://host:6379/0`); required in team mode, "
+        "where a worker process (`backstride worker`) imports uploads.",
+    )
+    secret_key: str | None = Field(
+        None,
+        description="Signs session cookies and CSRF tokens in team mode: a long random string, "
+        "the same for every web worker, kept secret.",
+    )
+    secure_cookies: bool = Field(
+        True,
+        description="Send session cookies only over HTTPS (team mode). Set false only to try "
+        "team mode over plain http on 127.0.0.1.",
     )
 
 
