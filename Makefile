@@ -27,7 +27,7 @@ $(VENDOR_STAMP): package.json package-lock.json
 	touch $(VENDOR_STAMP)
 
 run: install
-	$(BIN)/backstride assess
+	$(BIN)/backstride serve --open
 
 lint: install
 	$(BIN)/ruff check .

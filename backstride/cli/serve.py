@@ -34,6 +34,10 @@ def serve(
         typer.Option("--workers", "-w", min=1, max=64, help="Worker processes to serve with."),
     ] = 1,
     db: Db = None,
+    open_browser: Annotated[
+        bool,
+        typer.Option("--open", help="Open the app in this machine's web browser once it is up."),
+    ] = False,
 ) -> None:
     """Start the web app and its JSON API (personal mode: one runner, no login)."""
     from backstride.errors import BackstrideError
@@ -57,6 +61,10 @@ def serve(
             f"backstride: warning: serving on {host}; personal mode has no login, so anyone "
             "who can reach this address can read and change your record\n"
         )
+    url = f"http://{host}:{port}/"
+    sys.stderr.write(f"backstride: serving {url} (Ctrl+C stops it)\n")
+    if open_browser:
+        _open_when_up(url)
     import uvicorn
 
     uvicorn.run(
@@ -68,3 +76,14 @@ def serve(
         server_header=False,
         proxy_headers=False,
     )
+
+
+def _open_when_up(url: str) -> None:
+    """Open `url` in the default browser a moment after the server starts; on a machine
+    without one (no screen), nothing happens and the address printed above is the way in."""
+    import threading
+    import webbrowser
+
+    timer = threading.Timer(1.5, webbrowser.open, args=(url,))
+    timer.daemon = True
+    timer.start()

@@ -46,7 +46,7 @@ def test_serve_runs_the_factory_on_loopback_by_default(started, monkeypatch, cap
     code, err = run_serve(monkeypatch, capsys, "--db", url)
 
     assert code == 0, err
-    assert err == ""
+    assert err == "backstride: serving http://127.0.0.1:8000/ (Ctrl+C stops it)\n"
     [call] = started
     assert call["app"] == "backstride.web.app:app_from_environment"
     assert call["factory"] is True
