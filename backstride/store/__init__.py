@@ -12,6 +12,7 @@ with open_store(url) as store, store.session() as session:
 from __future__ import annotations
 
 from backstride.store import repo
+from backstride.store.accounts import Account, AccountLogin, EmailTaken, Role
 from backstride.store.engine import (
     SchemaUpgrade,
     Store,
@@ -23,6 +24,7 @@ from backstride.store.engine import (
     schema_revision,
     upgrade,
 )
+from backstride.store.links import AuditEvent, ClinicianLink, Invite, LinkedAthlete
 from backstride.store.records import (
     PERSONAL_RUNNER_KEY,
     ActivitiesSaved,
@@ -37,12 +39,20 @@ from backstride.store.records import (
 
 __all__ = [
     "PERSONAL_RUNNER_KEY",
+    "Account",
+    "AccountLogin",
     "ActivitiesSaved",
     "ActivityFile",
     "AssessmentRecord",
+    "AuditEvent",
     "CheckInRecord",
+    "ClinicianLink",
+    "EmailTaken",
+    "Invite",
+    "LinkedAthlete",
     "ReturnToRunState",
     "ReturnToRunStatus",
+    "Role",
     "Runner",
     "SchemaUpgrade",
     "Store",

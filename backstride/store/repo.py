@@ -11,7 +11,9 @@ with store.session() as session:
     updated = upsert_checkin(session=session, runner_id=runner.id, checkin=checkin_json)
 ```
 
-Activities and their original files are in `backstride.store.activities` and re-exported here.
+Activities and their original files are in `backstride.store.activities`; team mode's accounts
+and sessions in `backstride.store.accounts`, its invites, links and audit log in
+`backstride.store.links`. All are re-exported here.
 """
 
 from __future__ import annotations
@@ -27,12 +29,39 @@ from sqlalchemy.orm import Session
 
 from backstride.errors import StoreError
 from backstride.store._transaction import json_document, reading, writing
+from backstride.store.accounts import (
+    account_of_runner,
+    add_login_failure,
+    clear_login_failures,
+    create_account,
+    create_session,
+    delete_accounts_of_runner,
+    delete_clinician_account,
+    delete_session,
+    find_login,
+    get_account,
+    login_failures,
+    session_account,
+    set_password_hash,
+)
 from backstride.store.activities import (
     get_activity_file,
     iter_activity_files,
     list_activities,
     save_activities,
     save_activity_file,
+)
+from backstride.store.links import (
+    add_audit_event,
+    create_invite,
+    is_linked,
+    linked_athletes,
+    list_audit_events,
+    list_invites,
+    list_links,
+    revoke_link,
+    use_invite,
+    withdraw_invite,
 )
 from backstride.store.records import (
     PERSONAL_RUNNER_KEY,
@@ -51,25 +80,47 @@ from backstride.store.tables import (
 )
 
 __all__ = [
+    "account_of_runner",
+    "add_audit_event",
+    "add_login_failure",
+    "clear_login_failures",
+    "create_account",
+    "create_invite",
     "create_runner",
+    "create_session",
+    "delete_clinician_account",
     "delete_everything_for",
+    "delete_session",
+    "find_login",
+    "get_account",
     "get_activity_file",
     "get_checkin",
     "get_or_create_personal_runner",
     "get_return_to_run",
     "get_runner",
+    "is_linked",
     "iter_activity_files",
     "latest_assessment",
+    "linked_athletes",
     "list_activities",
     "list_assessments",
+    "list_audit_events",
     "list_checkins",
+    "list_invites",
+    "list_links",
     "list_return_to_run",
+    "login_failures",
+    "revoke_link",
     "save_activities",
     "save_activity_file",
     "save_assessment",
     "save_return_to_run",
+    "session_account",
+    "set_password_hash",
     "update_runner",
     "upsert_checkin",
+    "use_invite",
+    "withdraw_invite",
 ]
 
 _STATUSES: dict[str, ReturnToRunStatus] = {
@@ -439,15 +490,30 @@ def _return_to_run(row: ReturnToRunRow) -> ReturnToRunState:
 
 # Children first, so that no database relies on ON DELETE CASCADE.
 _RUNNER_TABLES = ("activity_file", "activity", "return_to_run", "check_in", "assessment")
+# Team mode's rows about the runner; none exist in personal mode.
+_TEAM_TABLES = ("audit_event", "clinician_link", "invite")
 
 
 def delete_everything_for(*, session: Session, runner_id: int) -> dict[str, int]:
-    """Delete the runner and everything stored about them; the rows deleted, per table."""
+    """Delete the runner and everything stored about them; the rows deleted, per table.
+
+    In team mode that includes the account that owns the record (its sessions end with it),
+    the runner's invite codes, clinician links and audit log; those keys are given only when
+    rows were deleted, so personal mode's answer names the record's tables alone.
+    """
     deleted: dict[str, int] = {}
     with writing(session, "delete your data"):
         for name in _RUNNER_TABLES:
             table = Base.metadata.tables[name]
             deleted[name] = _delete(session, sa.delete(table).where(table.c.runner_id == runner_id))
+        for name in _TEAM_TABLES:
+            table = Base.metadata.tables[name]
+            count = _delete(session, sa.delete(table).where(table.c.runner_id == runner_id))
+            if count:
+                deleted[name] = count
+        accounts = delete_accounts_of_runner(session=session, runner_id=runner_id)
+        if accounts:
+            deleted["account"] = accounts
         deleted["runner"] = _delete(session, sa.delete(RunnerRow).where(RunnerRow.id == runner_id))
         # Rows loaded earlier in this session are gone from the database: forget them here too.
         session.expunge_all()

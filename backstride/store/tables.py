@@ -1,7 +1,9 @@
 """The database rows, one class per table (SQLAlchemy 2.x typed ORM).
 
-Every row belongs to a `runner` row. Personal mode has exactly one runner (key "personal");
-team mode links runners to user accounts later without changing the other tables.
+Every row of the record belongs to a `runner` row. Personal mode has exactly one runner (key
+"personal"); in team mode each runner's `account` owns one runner row, and the team tables
+(accounts, their sessions, invite codes, clinician links, the audit log, failed sign-ins) sit
+beside the record without changing it.
 
 Types are portable: the same schema runs on SQLite and PostgreSQL. Times are stored in UTC
 (`UtcDateTime`), documents the runner gave (intake, assessment output, check-in) as JSON, kept
@@ -178,3 +180,103 @@ class ActivityFileRow(Base):
     size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
     content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     stored_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# Team mode -------------------------------------------------------------------------------------
+
+
+class AccountRow(Base):
+    """Someone who signs in: a runner (who owns one runner row) or a clinician (who owns none).
+
+    `password_hash` is an argon2id hash in PHC form; the password itself is never stored.
+    """
+
+    __tablename__ = "account"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('runner', 'clinician')", name="role"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.Text)
+    role: Mapped[str] = mapped_column(sa.String(16))
+    name: Mapped[str | None] = mapped_column(sa.Text)
+    runner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("runner.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AccountSessionRow(Base):
+    """A signed-in browser: the SHA-256 of its random cookie token, and when it ends."""
+
+    __tablename__ = "account_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class InviteRow(Base):
+    """An invite code a runner gives a clinician: its SHA-256, its expiry, used once at most."""
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runner_id: Mapped[int] = _runner_fk(index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ClinicianLinkRow(Base):
+    """A clinician allowed to read a runner's record, from `created_at` until `revoked_at`."""
+
+    __tablename__ = "clinician_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runner_id: Mapped[int] = _runner_fk(index=True)
+    clinician_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AuditEventRow(Base):
+    """Who did what with a runner's record, and when: a clinician's view, a link or its end.
+
+    The actor's email is copied, so the runner's log still names them after their account goes.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_runner_at", "runner_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runner_id: Mapped[int] = _runner_fk()
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("account.id", ondelete="SET NULL"), index=True
+    )
+    actor_email: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginFailureRow(Base):
+    """A failed sign-in, counted against an email or an address (`subject`, hashed).
+
+    Kept in the database so every web worker process sees the same count.
+    """
+
+    __tablename__ = "login_failure"
+    __table_args__ = (sa.Index("ix_login_failure_subject_at", "subject", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(80))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

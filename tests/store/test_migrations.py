@@ -15,7 +15,16 @@ from backstride.store import head_revision, make_engine, open_store, schema_revi
 from backstride.store.engine import HEAD_REVISION, alembic_config
 from backstride.store.tables import Base
 
-TABLES = {"runner", "assessment", "check_in", "return_to_run", "activity", "activity_file"}
+RECORD_TABLES = {"runner", "assessment", "check_in", "return_to_run", "activity", "activity_file"}
+TEAM_TABLES = {
+    "account",
+    "account_session",
+    "invite",
+    "clinician_link",
+    "audit_event",
+    "login_failure",
+}
+TABLES = RECORD_TABLES | TEAM_TABLES
 
 
 def _tables(url: str) -> set[str]:
@@ -90,7 +99,7 @@ def test_a_database_from_a_newer_backstride_is_refused(database_url: str) -> Non
 def test_no_alembic_ini_is_needed() -> None:
     config = alembic_config()
     assert config.config_file_name is None
-    assert head_revision() == "0001"
+    assert head_revision() == "0002"
     assert head_revision() == HEAD_REVISION
 
 
@@ -103,3 +112,23 @@ def test_first_use_from_several_processes_at_once_migrates_once(database_url: st
         revisions = list(pool.map(first_use, range(4)))
     assert revisions == [head_revision()] * 4
     assert _tables(database_url) == TABLES
+
+
+def test_the_team_tables_come_and_go_with_their_revision(database_url: str) -> None:
+    """0002 adds the team tables to a personal database and takes them away again."""
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+        assert _tables(database_url) == RECORD_TABLES
+        assert upgrade(database_url).before == "0001"
+        assert _tables(database_url) == TABLES
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
+    finally:
+        engine.dispose()
+    assert _tables(database_url) == RECORD_TABLES
