@@ -25,6 +25,7 @@ from backstride.cli import rtr as _rtr
 from backstride.cli import schema as _schema
 from backstride.cli import serve as _serve
 from backstride.cli import training as _training
+from backstride.cli import worker as _worker
 
 app = typer.Typer(
     name="backstride",
@@ -47,6 +48,7 @@ app.command("export")(_data.export)
 app.command("restore")(_data.restore)
 app.command("forget")(_data.forget)
 app.command("serve")(_serve.serve)
+app.command("worker")(_worker.worker)
 app.add_typer(_kb.app, name="kb")
 app.add_typer(_rtr.app, name="rtr")
 app.add_typer(_schema.app, name="schema")
