@@ -74,6 +74,7 @@ def remove_queue(name: str) -> None:
         queue.deferred_job_registry,
     ):
         job_ids.update(registry.get_job_ids(cleanup=False))
+    connection.srem("rq:queues", queue.key)
     patterns = [f"*{name}*", *(f"*{job_id}*" for job_id in job_ids)]
     for pattern in patterns:
         keys = list(connection.scan_iter(match=pattern, count=500))
