@@ -9,6 +9,9 @@ with open_record(db) as record:
     report = runner_report(record, today=date.today())
 write_pdf(report, Path("report.pdf"))
 ```
+
+`report_file` gives the same report as a file to download (the web app's "Your data" page):
+its bytes, media type, and a file name with the date.
 """
 
 from __future__ import annotations
@@ -48,10 +51,24 @@ from backstride.services.record import Record
 from backstride.store import repo
 from backstride.store.records import AssessmentRecord, CheckInRecord, ReturnToRunState
 
-__all__ = ["ADHERENCE_DAYS", "RecordExtract", "build_report", "runner_report"]
+__all__ = [
+    "ADHERENCE_DAYS",
+    "REPORT_FORMATS",
+    "NothingToReport",
+    "RecordExtract",
+    "ReportFile",
+    "build_report",
+    "report_file",
+    "runner_report",
+]
 
 #: Adherence and red flags look back this many days (4 weeks), from the plan's date at most.
 ADHERENCE_DAYS = 28
+#: The files a report can be: format -> media type.
+REPORT_FORMATS: dict[str, str] = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
 _ACWR_SOURCES = ("williams_2017", "lolli_2019", "impellizzeri_2020")
 _STARTBACK_SOURCES = ("keele_startback",)
 
@@ -101,6 +118,50 @@ def runner_report(
     return build_report(extract, knowledge or load_knowledge())
 
 
+class NothingToReport(BackstrideError):
+    """The record holds nothing a report could show: no assessment, no diary, no runs."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFile:
+    """A report ready to download: its bytes, media type and a file name with its date."""
+
+    content: bytes
+    media_type: str
+    file_name: str
+
+
+def report_file(
+    record: Record,
+    *,
+    file_format: str,
+    today: dt.date | None = None,
+    weeks: int = DEFAULT_PROGRESS_WEEKS,
+    knowledge: KnowledgeBase | None = None,
+) -> ReportFile:
+    """The report as a PDF or HTML file, as of `today` (default: today where the runner lives).
+
+    NothingToReport when there is nothing to report yet; ValueError for an unknown format.
+    """
+    if file_format not in REPORT_FORMATS:
+        raise ValueError(f"unknown report format {file_format!r}; choose pdf or html")
+    day = today or dt.datetime.now(runner_zone(record)).date()
+    report = runner_report(record, today=day, weeks=weeks, knowledge=knowledge)
+    if file_format == "html":
+        from backstride.reports.physio_html import html_text
+
+        content = html_text(report).encode("utf-8")
+    else:
+        from backstride.reports.physio_pdf import pdf_bytes
+
+        content = pdf_bytes(report)
+    return ReportFile(
+        content=content,
+        media_type=REPORT_FORMATS[file_format],
+        file_name=f"backstride-report-{day.isoformat()}.{file_format}",
+    )
+
+
 def build_report(extract: RecordExtract, knowledge: KnowledgeBase) -> PhysioReport:
     """Assemble the report from what was read. Pure; BackstrideError when there is nothing."""
     marks = programme_marks(extract.programmes, extract.check_ins, knowledge)
@@ -109,7 +170,7 @@ def build_report(extract: RecordExtract, knowledge: KnowledgeBase) -> PhysioRepo
     )
     assessment = extract.assessment
     if assessment is None and progress.is_empty:
-        raise BackstrideError(
+        raise NothingToReport(
             f"nothing to report yet: no assessment, and no check-ins with pain, runs or "
             f"return-to-run programme from {day_text(progress.first_day)} to "
             f"{day_text(progress.until)}. Start with `backstride assess`, then log your days "

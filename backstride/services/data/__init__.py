@@ -22,6 +22,9 @@ with open_record(db) as record:
 A restore checks the whole archive (member names, sizes, every hash) before it writes, then
 writes everything in one transaction: all or nothing.
 
+`forget_everything` deletes the runner too; `clear_record` (the web app's "delete everything")
+keeps the runner row and its id, which the app serves. Both touch only this runner's rows.
+
 The format and its checks are in `archive`, the writing in `export`, the reading back in
 `restore`, and counting and forgetting in `records`.
 """
@@ -44,7 +47,7 @@ from backstride.services.data.archive import (
     DataSummary,
 )
 from backstride.services.data.export import export_record
-from backstride.services.data.records import forget_everything, record_counts
+from backstride.services.data.records import clear_record, forget_everything, record_counts
 from backstride.services.data.restore import restore_record
 
 __all__ = [
@@ -61,6 +64,7 @@ __all__ = [
     "PROGRAMMES",
     "RUNNER",
     "DataSummary",
+    "clear_record",
     "export_record",
     "forget_everything",
     "record_counts",

@@ -45,8 +45,9 @@ class DataSummary:
     counts: dict[str, int]
     size_bytes: int = 0
     runner: Runner | None = None
-    """After a restore, the runner as restored: the record's runner row is replaced, so its id
-    changes (its key stays). Open the record again, or use this, to read what was restored."""
+    """After a restore, the runner as restored. The record's runner row is replaced, so its id
+    changes (its key stays), unless the restore kept the runner. Open the record again, or use
+    this, to read what was restored."""
 
 
 # Writing ---------------------------------------------------------------------------------------

@@ -1,15 +1,35 @@
-"""Counting what the runner's record holds, and forgetting all of it."""
+"""Counting what the runner's record holds, and forgetting all of it.
+
+Two ways to forget, both touching only this runner's rows (a team database holds many runners):
+
+- `forget_everything` deletes the runner too (`backstride forget`): the next command opens a
+  fresh personal runner with a new id.
+- `clear_record` keeps the runner row and its id, with its profile reset. The web app serves a
+  runner by id for as long as it runs (and in team mode an account points at it), so it must
+  not lose the runner it serves.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+from typing import TYPE_CHECKING, Any, cast
 
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
+
+from backstride.errors import StoreError
 from backstride.services.data.archive import COUNT_NAMES
 from backstride.services.record import Record
 from backstride.store import release_deleted_pages, repo
+from backstride.store.tables import Base
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import CursorResult
     from sqlalchemy.orm import Session
+
+#: The tables that hold a runner's record, in the order of `COUNT_NAMES`. Each refers only to
+#: the runner row, so they can be emptied in any order.
+RECORD_TABLES = ("assessment", "check_in", "return_to_run", "activity", "activity_file")
 
 
 def record_counts(record: Record) -> dict[str, int]:
@@ -26,9 +46,46 @@ def forget_everything(record: Record) -> dict[str, int]:
     with record.session() as session:
         deleted = repo.delete_everything_for(session=session, runner_id=record.runner.id)
     release_deleted_pages(record.store.engine)
-    tables = ("assessment", "check_in", "return_to_run", "activity", "activity_file")
-    counts = {name: deleted.get(table, 0) for name, table in zip(COUNT_NAMES, tables, strict=True)}
+    counts = {
+        name: deleted.get(table, 0) for name, table in zip(COUNT_NAMES, RECORD_TABLES, strict=True)
+    }
     return {**counts, "runner": deleted.get("runner", 0)}
+
+
+def clear_record(record: Record) -> dict[str, int]:
+    """Delete everything kept about the runner but the runner itself, in one transaction.
+
+    The profile is reset (no name, no run days; the time zone stays, as days are counted in
+    it). Gives back how many were deleted, with the keys of `COUNT_NAMES`.
+    """
+    with record.session() as session, session.begin():
+        deleted = delete_records(session, record.runner.id)
+        current = repo.get_runner(session=session, runner_id=record.runner.id)
+        repo.update_runner(
+            session=session, runner=dataclasses.replace(current, name=None, run_days=None)
+        )
+    release_deleted_pages(record.store.engine)
+    return deleted
+
+
+def delete_records(session: Session, runner_id: int) -> dict[str, int]:
+    """Delete the runner's assessments, check-ins, programmes, activities and files, in an
+    open transaction; the runner row stays. The rows deleted, with the keys of `COUNT_NAMES`.
+    """
+    deleted: dict[str, int] = {}
+    try:
+        for name, table_name in zip(COUNT_NAMES, RECORD_TABLES, strict=True):
+            table = Base.metadata.tables[table_name]
+            statement = sa.delete(table).where(table.c.runner_id == runner_id)
+            deleted[name] = cast("CursorResult[Any]", session.execute(statement)).rowcount
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            "Could not delete your data: the database refused the change. Nothing was deleted; "
+            "try again, and check the database can be written to."
+        ) from exc
+    # Rows loaded earlier in this session are gone from the database: forget them here too.
+    session.expunge_all()
+    return deleted
 
 
 def count_records(session: Session, runner_id: int) -> dict[str, int]:

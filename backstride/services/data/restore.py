@@ -33,7 +33,7 @@ from backstride.services.data.archive import (
     read_member,
     validated,
 )
-from backstride.services.data.records import count_records
+from backstride.services.data.records import count_records, delete_records
 from backstride.services.record import Record
 from backstride.store import PERSONAL_RUNNER_KEY, ReturnToRunState, Runner, repo
 
@@ -106,20 +106,29 @@ class _Export(Strict):
     files: list[_FileDoc]
 
 
-def restore_record(record: Record, archive_path: Path, *, replace: bool = False) -> DataSummary:
+def restore_record(
+    record: Record, archive_path: Path, *, replace: bool = False, keep_runner: bool = False
+) -> DataSummary:
     """Bring back an export into the runner's record, all or nothing.
 
     The record must be empty unless `replace` is True, in which case what it holds is deleted
     in the same transaction. A damaged, changed or foreign archive is refused before anything
     is written.
+
+    By default the runner row is replaced too (its id changes, its key stays), so the profile
+    comes back with its creation time. With `keep_runner` the runner keeps its row and id and
+    takes the exported name, time zone and run days: the web app serves a runner by id.
     """
     try:
         with open_archive(archive_path) as archive:
             manifest = check_archive(archive, archive_path)
             export = _read_export(archive, manifest)
             with record.session() as session, session.begin():
-                _make_room(session, record, replace=replace)
-                runner = _restore_runner(session, record.runner, export.runner)
+                _make_room(session, record, replace=replace, keep_runner=keep_runner)
+                if keep_runner:
+                    runner = _restore_profile(session, record.runner.id, export.runner)
+                else:
+                    runner = _restore_runner(session, record.runner, export.runner)
                 _restore_documents(session, runner.id, export)
                 _restore_files(session, runner.id, archive, export.files)
             size = archive_path.stat().st_size
@@ -161,14 +170,27 @@ def _export_counts(export: _Export) -> dict[str, int]:
     return dict(zip(COUNT_NAMES, [*(len(x) for x in lengths), len(export.files)], strict=True))
 
 
-def _make_room(session: Session, record: Record, *, replace: bool) -> None:
+def _make_room(session: Session, record: Record, *, replace: bool, keep_runner: bool) -> None:
     if any(count_records(session, record.runner.id).values()) and not replace:
         raise InputInvalid(
             "Your record already holds data, so nothing was restored. To replace all of it "
             "with the export, run restore again with --replace (export it first to keep a copy)."
         )
+    if keep_runner:
+        delete_records(session, record.runner.id)
+        return
     # The runner row goes too: it comes back with the export's profile and creation time.
     repo.delete_everything_for(session=session, runner_id=record.runner.id)
+
+
+def _restore_profile(session: Session, runner_id: int, saved: _RunnerDoc) -> Runner:
+    """The record's own runner (same row, same id) with the exported profile."""
+    current = repo.get_runner(session=session, runner_id=runner_id)
+    run_days = tuple(saved.run_days) if saved.run_days is not None else None
+    profile = dataclasses.replace(
+        current, name=saved.name, time_zone=saved.time_zone, run_days=run_days
+    )
+    return repo.update_runner(session=session, runner=profile)
 
 
 def _restore_runner(session: Session, current: Runner, saved: _RunnerDoc) -> Runner:
