@@ -1,7 +1,219 @@
-"""Your data (GET /data): the report download, export of everything, and delete of everything."""
+"""Your data (GET /data): the physio report, an export of everything, restore, and delete.
+
+- `GET /data/report.pdf` and `GET /data/report.html`: the report `backstride report` writes.
+- `GET /data/export.zip`: the zip `backstride export` writes, built in a temporary folder that
+  is removed once it has been sent.
+- `POST /data/restore`: an export uploaded back. A file that is not a whole Backstride export is
+  refused with nothing written; a record that holds data is replaced only when the runner ticks
+  the box that says so.
+- `POST /data/delete`: everything kept about the runner deleted, once they have typed DELETE;
+  the page then says what was deleted. The runner row stays (see `clear_record`).
+
+Every download's file name carries the date where the runner lives.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile
+
+from backstride.errors import BackstrideError
+from backstride.services.data import (
+    clear_record,
+    export_record,
+    record_counts,
+    restore_record,
+)
+from backstride.services.load import runner_zone
+from backstride.services.record import Record
+from backstride.services.report import NothingToReport, report_file
+from backstride.web.deps import RecordDep
+from backstride.web.routes.pages import PostedForm
+from backstride.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
+
+#: What a runner types to confirm deleting everything.
+DELETE_WORD = "DELETE"
+#: The form fields of the restore and delete forms.
+RESTORE_FILE, RESTORE_REPLACE, DELETE_CONFIRM = "archive", "replace", "confirm"
+
+#: Each kind of record in words: key of `COUNT_NAMES` -> (one, many).
+COUNT_WORDS: dict[str, tuple[str, str]] = {
+    "assessments": ("assessment", "assessments"),
+    "check_ins": ("check-in", "check-ins"),
+    "return_to_run": ("return-to-run programme", "return-to-run programmes"),
+    "activities": ("activity", "activities"),
+    "activity_files": ("original activity file", "original activity files"),
+}
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def counted(counts: dict[str, int]) -> list[str]:
+    """Each kind of record with its count in words, e.g. ["2 assessments", "1 check-in"]."""
+    return [
+        f"{counts.get(key, 0)} {one if counts.get(key, 0) == 1 else many}"
+        for key, (one, many) in COUNT_WORDS.items()
+        if counts.get(key, 0) or key in ("assessments", "check_ins", "activities")
+    ]
+
+
+@router.get("/data", response_class=HTMLResponse)
+def your_data_page(request: Request, record: RecordDep) -> HTMLResponse:
+    """What Backstride keeps about the runner, and the ways to take it away or delete it."""
+    return _data_page(request, record)
+
+
+@router.get("/data/report.{file_format}", response_model=None)
+def report_download(request: Request, file_format: str, record: RecordDep) -> Response:
+    """The physio report as a PDF or HTML file; the page says so when there is nothing yet."""
+    if file_format not in ("pdf", "html"):
+        return _not_found(request)
+    try:
+        report = report_file(record, file_format=file_format)
+    except NothingToReport:
+        problem = (
+            "There is nothing to report yet. Answer the assessment first, then log your days "
+            "on the Today page; the report shows both."
+        )
+        return _data_page(request, record, problems={"report": problem}, status=409)
+    except BackstrideError as exc:
+        return _data_page(request, record, problems={"report": str(exc)}, status=409)
+    return Response(
+        report.content,
+        media_type=report.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{report.file_name}"'},
+    )
+
+
+@router.get("/data/export.zip", response_model=None)
+def export_download(request: Request, record: RecordDep) -> Response:
+    """Everything kept about the runner as a zip; the temporary copy goes once it is sent."""
+    folder = Path(tempfile.mkdtemp(prefix="backstride-export-"))
+    name = f"backstride-export-{_runner_day(record).isoformat()}.zip"
+    try:
+        export_record(record, folder / name)
+    except BackstrideError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _data_page(request, record, problems={"export": str(exc)}, status=503)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(
+        folder / name,
+        media_type="application/zip",
+        filename=name,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
+@router.post("/data/restore", response_class=HTMLResponse)
+async def restore_upload(request: Request, record: RecordDep) -> HTMLResponse:
+    """Bring back an uploaded export; replace what the record holds only when asked to."""
+    form = await request.form()
+    upload = form.get(RESTORE_FILE)
+    replace = form.get(RESTORE_REPLACE) == "yes"
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        problem = "Choose the zip file that Backstride's export gave you, then restore it."
+        return await _data_page_async(request, record, {"restore": problem})
+    folder = Path(tempfile.mkdtemp(prefix="backstride-restore-"))
+    try:
+        path = folder / _upload_name(upload.filename)
+        with path.open("wb") as out:
+            while chunk := await upload.read(1024 * 1024):
+                out.write(chunk)
+        return await run_in_threadpool(_restore, request, record, path, replace)
+    finally:
+        await upload.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@router.post("/data/delete", response_class=HTMLResponse)
+def delete_everything(request: Request, posted: PostedForm, record: RecordDep) -> HTMLResponse:
+    """Delete everything kept about the runner, once they have typed DELETE to confirm."""
+    typed = " ".join(posted.get(DELETE_CONFIRM, [""])[:1]).strip()
+    if typed != DELETE_WORD:
+        problem = (
+            f"Nothing was deleted: type {DELETE_WORD} in capital letters in the box to confirm."
+        )
+        return _data_page(request, record, problems={"delete": problem})
+    try:
+        deleted = clear_record(record)
+    except BackstrideError as exc:
+        return _data_page(request, record, problems={"delete": str(exc)}, status=503)
+    return templates.TemplateResponse(request, "data_deleted.html", {"deleted": counted(deleted)})
+
+
+def _restore(request: Request, record: Record, path: Path, replace: bool) -> HTMLResponse:
+    try:
+        if not replace and any(record_counts(record).values()):
+            problem = (
+                "Nothing was restored: your record already holds data. To put the export in "
+                "its place, tick the box that says so (download an export first to keep a copy)."
+            )
+            return _data_page(request, record, problems={"restore": problem})
+        summary = restore_record(record, path, replace=replace, keep_runner=True)
+    except BackstrideError as exc:
+        return _data_page(request, record, problems={"restore": str(exc)})
+    return templates.TemplateResponse(
+        request, "data_restored.html", {"restored": counted(summary.counts)}
+    )
+
+
+def _data_page(
+    request: Request,
+    record: Record,
+    problems: dict[str, str] | None = None,
+    status: int | None = None,
+) -> HTMLResponse:
+    counts = record_counts(record)
+    context: dict[str, Any] = {
+        "holds": counted(counts),
+        "holds_data": any(counts.values()),
+        "problems": problems or {},
+        "delete_word": DELETE_WORD,
+        "fields": {
+            "file": RESTORE_FILE,
+            "replace": RESTORE_REPLACE,
+            "confirm": DELETE_CONFIRM,
+        },
+    }
+    code = status if status is not None else (422 if problems else 200)
+    return templates.TemplateResponse(request, "data.html", context, status_code=code)
+
+
+async def _data_page_async(
+    request: Request, record: Record, problems: dict[str, str]
+) -> HTMLResponse:
+    return await run_in_threadpool(_data_page, request, record, problems)
+
+
+def _not_found(request: Request) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        "not_found.html",
+        {"what": "There is no such download. The report comes as PDF or HTML."},
+        status_code=404,
+    )
+
+
+def _runner_day(record: Record) -> dt.date:
+    return dt.datetime.now(runner_zone(record)).date()
+
+
+def _upload_name(name: str) -> str:
+    """The uploaded file's own name, made safe to keep in a folder (errors name the file)."""
+    base = re.split(r"[\\/]", name)[-1]
+    cleaned = _UNSAFE_NAME.sub("_", base).strip("._")[:120]
+    return cleaned or "export.zip"
