@@ -106,14 +106,49 @@ async def test_the_form_asks_every_question_with_a_label(client, knowledge):
     assert "Optional" in response.text  # STarT Back may be left out
 
 
-async def test_the_stylesheet_is_served_by_the_app(client):
+async def test_the_stylesheets_are_served_by_the_app(client):
     page = Page((await client.get("/")).text)
 
-    assert page.stylesheets == ["/static/backstride.css"]
-    css = await client.get(page.stylesheets[0])
-    assert css.status_code == 200
-    assert css.headers["content-type"].startswith("text/css")
-    assert "max-width" in css.text
+    assert page.stylesheets == ["/static/backstride.css", "/static/pages.css"]
+    for href in page.stylesheets:
+        css = await client.get(href)
+        assert css.status_code == 200
+        assert css.headers["content-type"].startswith("text/css")
+    assert "max-width" in (await client.get(page.stylesheets[0])).text
+
+
+async def test_the_steps_script_only_enhances_a_form_that_works_without_it(client, knowledge):
+    response = await client.get("/")
+
+    html = response.text
+    assert '<script src="/static/onboarding.js" defer></script>' in html
+    script = await client.get("/static/onboarding.js")
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]
+    assert ".style" not in script.text  # the CSP allows no inline styles: classes and hidden
+    # Without the script: every step shows, the progress and the step buttons stay hidden.
+    steps = re.findall(r'<section class="step"[^>]*>', html)
+    assert len(steps) == len({q.section for q in questions(knowledge)})
+    assert not any("hidden" in tag for tag in steps)
+    assert re.search(r'<div class="step-progress" id="step-progress" hidden>', html)
+    assert html.count('<div class="step-buttons" hidden>') == len(steps)
+    assert re.search(r'<p id="step-status" aria-live="polite"[^>]*>Step 1 of 5</p>', html)
+    assert re.search(r'<progress id="step-meter" max="5" value="1"', html)
+    # Each step but the last has Next, each but the first Back; the submit button is there.
+    assert html.count('class="next"') == html.count('class="back"') == len(steps) - 1
+    assert "Next: Safety questions" in html
+    assert '<button type="submit">See my assessment</button>' in html
+
+
+async def test_a_refused_form_marks_the_step_of_each_problem(client):
+    response = await client.post("/assess", data={**FEW_ANSWERS, "red_flags.saddle_numbness": "x"})
+
+    html = response.text
+    assert response.status_code == 422
+    safety = html[html.index('id="step-3"') : html.index('id="step-4"')]
+    assert 'data-title="Safety questions"' in safety
+    assert "has-error" in safety
+    assert 'href="#q-red_flags-saddle_numbness"' in html  # the summary links the step's field
 
 
 async def test_a_runner_with_everyday_pain_sees_self_care_and_exercises(client):
