@@ -13,10 +13,12 @@ schemathesis = pytest.importorskip("schemathesis")
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
+from upload_queue_support import private_queue, require_redis  # noqa: E402
 
 from backstride.settings import Settings  # noqa: E402
 from backstride.web.app import create_app  # noqa: E402
 from backstride.web.routes import API_PREFIX  # noqa: E402
+from backstride.web.routes.uploads import upload_queue_name  # noqa: E402
 
 from .test_app import ROUTES  # noqa: E402
 
@@ -26,8 +28,12 @@ EXAMPLES = 30
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory):
     database = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
-    app = create_app(Settings(database_url=f"sqlite:///{database}"), max_upload_bytes=64 * 1024)
-    return schemathesis.openapi.from_asgi(f"{API_PREFIX}/openapi.json", app)
+    settings = Settings(database_url=f"sqlite:///{database}", redis_url=require_redis())
+    app = create_app(settings, max_upload_bytes=64 * 1024)
+    with private_queue() as queue:
+        # Uploads go to a queue of this module's own, removed from Redis afterwards.
+        app.dependency_overrides[upload_queue_name] = lambda: queue
+        yield schemathesis.openapi.from_asgi(f"{API_PREFIX}/openapi.json", app)
 
 
 # Operations that take nothing: there is no request that breaks their schema to generate.

@@ -25,6 +25,8 @@ ROUTES = {
     ("GET", f"{API}/activities"),
     ("POST", f"{API}/activities"),
     ("GET", f"{API}/load"),
+    ("POST", f"{API}/uploads"),
+    ("GET", f"{API}/uploads/{{job_id}}"),
 }
 
 
