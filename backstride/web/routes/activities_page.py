@@ -333,6 +333,7 @@ def _load(record: Record, knowledge: KnowledgeBase, window: LoadWindow) -> dict[
         "weeks": weeks,
         "flags": flags,
         "chart": chart,
+        "has_running": any(w["distance_km"] > 0 for w in weeks),
         "note": window.note,
         "first_text": weeks[0]["week_text"] if weeks else "",
         "until_text": _day_text(window.until),
