@@ -146,7 +146,8 @@ def open_page(
     browser: Browser, base_url: str, device: dict[str, Any], problems: PageProblems
 ) -> Iterator[Page]:
     """A page of a new browser context on `base_url`, sized as `device`, watched by `problems`."""
-    context = browser.new_context(base_url=base_url, **device)
+    # Reduced motion: charts are drawn at once, so a screenshot never catches a bar mid-growth.
+    context = browser.new_context(base_url=base_url, reduced_motion="reduce", **device)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
     problems.watch(page)
