@@ -1,4 +1,10 @@
-"""`backstride serve`: the web app and its JSON API, on this machine."""
+"""`backstride serve`: the web app and its JSON API.
+
+Personal mode (the default) serves one runner without a login, on 127.0.0.1 unless told
+otherwise. Team mode (`BACKSTRIDE_MODE=team`) serves accounts behind sign-in on the address
+given; before any worker starts it checks, one plain line each, the secret key, the upload
+queue's Redis and the database (which it migrates).
+"""
 
 from __future__ import annotations
 
@@ -23,7 +29,8 @@ def serve(
         typer.Option(
             "--host",
             help="Address to listen on. Personal mode has no login: keep 127.0.0.1 unless you "
-            "trust everyone who can reach the address you give.",
+            "trust everyone who can reach the address you give. Team mode signs everyone in: "
+            "0.0.0.0 behind an HTTPS reverse proxy.",
         ),
     ] = "127.0.0.1",
     port: Annotated[
@@ -39,24 +46,23 @@ def serve(
         typer.Option("--open", help="Open the app in this machine's web browser once it is up."),
     ] = False,
 ) -> None:
-    """Start the web app and its JSON API (personal mode: one runner, no login)."""
-    from backstride.errors import BackstrideError
+    """Start the web app and its JSON API (personal mode: one runner, no login; team mode:
+    accounts for runners and clinicians, see BACKSTRIDE_MODE)."""
     from backstride.services.record import database_url, open_record
     from backstride.settings import Settings
 
-    if Settings().mode == "team":
-        raise BackstrideError(
-            "team mode is not available yet: `backstride serve` serves one runner (personal "
-            "mode) for now; unset BACKSTRIDE_MODE or set it to personal"
-        )
+    team = Settings().mode == "team"
     url = database_url(db)
-    # Open (and migrate) the store once here, so a wrong --db fails with one plain line before
-    # any worker starts; each worker then opens it again for itself.
-    with open_record(url):
-        pass
+    if team:
+        _check_team(url)
+    else:
+        # Open (and migrate) the store once here, so a wrong --db fails with one plain line
+        # before any worker starts; each worker then opens it again for itself.
+        with open_record(url):
+            pass
     # The workers build their app from the environment: pass the chosen database on.
     os.environ["BACKSTRIDE_DATABASE_URL"] = url
-    if host not in LOOPBACK:
+    if not team and host not in LOOPBACK:
         sys.stderr.write(
             f"backstride: warning: serving on {host}; personal mode has no login, so anyone "
             "who can reach this address can read and change your record\n"
@@ -74,8 +80,24 @@ def serve(
         port=port,
         workers=workers,
         server_header=False,
-        proxy_headers=False,
+        # Team mode sits behind an HTTPS reverse proxy: trust its X-Forwarded-For and
+        # X-Forwarded-Proto, from the addresses in FORWARDED_ALLOW_IPS only (127.0.0.1 unless
+        # set), so that sign-in limits count the real client's address.
+        proxy_headers=team,
     )
+
+
+def _check_team(url: str) -> None:
+    """Refuse to start team mode, in one plain line, when a setting or a service is wrong."""
+    from backstride.services.accounts import check_team_settings, open_team_store
+    from backstride.services.upload_queue import require_upload_queue
+    from backstride.settings import Settings
+
+    settings = Settings(database_url=url)
+    check_team_settings(settings)
+    require_upload_queue(settings).close()
+    with open_team_store(settings):
+        pass
 
 
 def _open_when_up(url: str) -> None:

@@ -38,7 +38,8 @@ from backstride.errors import BackstrideError, InputInvalid
 from backstride.services.data import forget_everything
 from backstride.services.profile import checked_time_zone
 from backstride.services.record import Record
-from backstride.store import Store, repo
+from backstride.settings import Settings, resolve_database_url
+from backstride.store import Store, open_store, repo
 from backstride.store.accounts import Account, EmailTaken, Role
 
 __all__ = [
@@ -54,9 +55,12 @@ __all__ = [
     "SignInThrottled",
     "SignedIn",
     "Store",
+    "SECRET_KEY_MIN_LENGTH",
     "account_record",
+    "check_team_settings",
     "delete_account",
     "delete_clinician_account",
+    "open_team_store",
     "sign_in",
     "sign_out",
     "sign_up",
@@ -71,6 +75,8 @@ PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 1024
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 80
+#: The shortest secret key team mode accepts (`secrets.token_urlsafe(48)` gives 64).
+SECRET_KEY_MIN_LENGTH = 32
 #: How long a sign-in lasts; then the runner signs in again.
 SESSION_LIFETIME = timedelta(days=14)
 
@@ -124,6 +130,27 @@ class SignedIn:
     expires_at: datetime
 
 
+def check_team_settings(settings: Settings) -> None:
+    """BackstrideError, in one line saying what to set, when team mode cannot start safely."""
+    key = settings.secret_key or ""
+    if not key:
+        raise BackstrideError(
+            "team mode needs a secret key: set BACKSTRIDE_SECRET_KEY to a long random string, "
+            "the same for every web worker (python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))' makes one)"
+        )
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        raise BackstrideError(
+            f"BACKSTRIDE_SECRET_KEY is too short: use at least {SECRET_KEY_MIN_LENGTH} random "
+            "characters (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+
+
+def open_team_store(settings: Settings) -> Store:
+    """The store every account and record of a team lives in, migrated; close it when done."""
+    return open_store(resolve_database_url(None, settings=settings))
+
+
 def sign_up(
     store: Store,
     *,
@@ -141,7 +168,7 @@ def sign_up(
     if role not in ROLES:
         raise InputInvalid(f"role: {role!r} is not allowed; choose runner or clinician")
     name = _checked_name(name)
-    zone = checked_time_zone(time_zone) if time_zone else "UTC"
+    zone = _checked_zone(time_zone)
     hashed = _hasher().hash(password)
     with store.session() as session, session.begin():
         runner_id = None
@@ -302,6 +329,17 @@ def _checked_name(name: str | None) -> str | None:
     if len(cleaned) > NAME_MAX_LENGTH:
         raise InputInvalid(f"name: at most {NAME_MAX_LENGTH} characters, please")
     return cleaned or None
+
+
+def _checked_zone(time_zone: str) -> str:
+    if not time_zone:
+        return "UTC"
+    try:
+        return checked_time_zone(time_zone)
+    except InputInvalid as exc:
+        # The profile's message names the command-line flag; the sign-up form's field is this.
+        reason = str(exc).partition(": ")[2]
+        raise InputInvalid(f"time_zone: {reason}") from None
 
 
 def _wait(

@@ -6,26 +6,34 @@ app = create_app(Settings(database_url="sqlite:////tmp/backstride.db"))
 ```
 
 `backstride serve` runs `app_from_environment` under uvicorn, one app per worker process.
-The store is opened (and migrated) once per app when it starts, for the personal runner, and
-closed when it stops. Besides the JSON API it serves the pages (`routes.pages`) and their
-stylesheet (`/static`); `routes.today` serves Today and its check-in form. Personal mode only
-for now: one runner, no login, so it is meant to be served on 127.0.0.1.
+The store is opened (and migrated) once per app when it starts and closed when it stops.
+Besides the JSON API it serves the pages (`routes.pages`) and their stylesheet (`/static`);
+`routes.today` serves Today and its check-in form.
+
+Two modes (`settings.mode`):
+
+- personal: one runner, no login, meant to be served on 127.0.0.1; the record is opened once.
+- team: accounts for runners and clinicians (`routes.account`, `routes.athletes`), every route
+  behind sign-in, access rules and CSRF checks (`web.auth`); each request gets the signed-in
+  runner's record from the one store. It refuses to start without a secret key.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from backstride.errors import BackstrideError
 from backstride.knowledge import load_knowledge
+from backstride.services.accounts import check_team_settings, open_team_store
 from backstride.services.record import open_record
 from backstride.settings import Settings, resolve_database_url
+from backstride.web.auth import TeamConfig, install_team_mode
 from backstride.web.errors import install_error_handlers
 from backstride.web.middleware import (
     BodyLimit,
@@ -35,8 +43,10 @@ from backstride.web.middleware import (
 )
 from backstride.web.routes import (
     API_PREFIX,
+    account,
     activities_page,
     api_router,
+    athletes,
     learn,
     pages,
     plan_page,
@@ -61,13 +71,19 @@ DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
-    """The web app for `settings`; BackstrideError when they ask for what it cannot serve."""
-    if settings.mode == "team":
-        raise BackstrideError(
-            "team mode is not available yet: the web app serves one runner (personal mode) for "
-            "now; unset BACKSTRIDE_MODE or set it to personal"
-        )
+def create_app(
+    settings: Settings,
+    *,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
+    """The web app for `settings`; BackstrideError when they ask for what it cannot serve.
+
+    `clock` gives the time sessions and sign-in limits are judged by (tests pass their own).
+    """
+    team = settings.mode == "team"
+    if team:
+        check_team_settings(settings)
     app = FastAPI(
         title="Backstride",
         version=_version(),
@@ -78,11 +94,23 @@ def create_app(settings: Settings, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) 
         docs_url=None,
         redoc_url=None,
     )
+    app.state.settings = settings
+    app.state.max_upload_bytes = max_upload_bytes
     install_error_handlers(app)
+    if team:
+        secret = (settings.secret_key or "").encode()
+        config = TeamConfig(
+            secret_key=secret, secure_cookies=settings.secure_cookies, clock=clock or _utc_now
+        )
+        # Before any route is added: each route takes the app's dependencies when added.
+        install_team_mode(app, config)
     app.include_router(api_router())
     app.include_router(pages.router)
     for page in (today, plan_page, progress_page, activities_page, learn, your_data):
         app.include_router(page.router)
+    if team:
+        app.include_router(account.router)
+        app.include_router(athletes.router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     # The last added runs first: headers go on every answer, even a refused or failed one.
     app.add_middleware(BodyLimit, limit_for=_body_limit(max_upload_bytes))
@@ -100,10 +128,18 @@ def app_from_environment() -> FastAPI:
 def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.knowledge = load_knowledge()
+        if settings.mode == "team":
+            with open_team_store(settings) as store:
+                app.state.store = store
+                try:
+                    yield
+                finally:
+                    del app.state.store
+            return
         url = resolve_database_url(None, settings=settings)
         with open_record(url) as record:
             app.state.record = record
-            app.state.knowledge = load_knowledge()
             try:
                 yield
             finally:
@@ -131,6 +167,10 @@ def _size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):g} MB"
     return f"{size / 1024:g} KB" if size >= 1024 else f"{size} bytes"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _version() -> str:

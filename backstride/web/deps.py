@@ -5,7 +5,9 @@
 def activities(record: RecordDep) -> list[dict[str, Any]]: ...
 ```
 
-Both are opened once per app, when it starts (see `app.create_app`).
+Personal mode: the one runner's record, opened once when the app starts (see
+`app.create_app`). Team mode: the signed-in runner's record, from the app's one store, for
+each request; a clinician's account has none and is sent to their athletes (`web.auth`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from backstride.knowledge import KnowledgeBase
+from backstride.services.accounts import account_record
 from backstride.services.record import Record
+from backstride.web.auth import TeamConfig, require_runner, team_store
 
 
 def get_record(request: Request) -> Record:
-    """The record of the runner being served (personal mode: the one runner)."""
+    """The record of the runner being served: the personal runner, or the signed-in one."""
+    team = getattr(request.app.state, "team", None)
+    if isinstance(team, TeamConfig):
+        return account_record(team_store(request), require_runner(request))
     record = getattr(request.app.state, "record", None)
     if not isinstance(record, Record):
         raise RuntimeError("the app's store is not open: serve it with its lifespan running")

@@ -6,12 +6,15 @@ scripts (htmx, Chart.js) are copied from their npm packages into `web/static/ven
 every asset a page uses.
 
 Every form that posts carries `{{ csrf_field(request) }}`: in team mode it is the session's
-CSRF token (see `web.auth`), in personal mode it renders nothing.
+CSRF token (see `web.auth`), in personal mode it renders nothing. `signed_in(request)` gives
+templates the signed-in account (team mode), None otherwise; `team_mode(request)` says which
+mode the app serves.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
@@ -41,6 +44,18 @@ def csrf_field(request: Request) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, escape(token))
 
 
+def signed_in(request: Request) -> Any:
+    """The account signed in for this request (team mode), or None."""
+    return getattr(request.state, "account", None)
+
+
+def team_mode(request: Request) -> bool:
+    """Whether the app serves a team (accounts, sign-in) rather than one runner."""
+    return getattr(request.app.state, "team", None) is not None
+
+
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["csrf_field"] = csrf_field
+templates.env.globals["signed_in"] = signed_in
+templates.env.globals["team_mode"] = team_mode

@@ -28,11 +28,13 @@ def settings(database_url: str) -> Settings:
 
 
 @asynccontextmanager
-async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+async def serving(
+    app: FastAPI, base_url: str = "http://testserver"
+) -> AsyncIterator[httpx.AsyncClient]:
     """A client of `app`, with the app started (lifespan) for as long as it is open."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
             yield client
 
 
@@ -47,3 +49,13 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the app built by `create_app(settings)`."""
     async with serving(create_app(settings)) as client:
         yield client
+
+
+#: A secret key long enough for team mode; tests only.
+TEAM_SECRET_KEY = "test-secret-key-for-team-mode-0123456789abcdef"
+
+
+@pytest.fixture
+def team_settings(database_url: str) -> Settings:
+    """Team mode over the test database, with secure cookies (clients use https://)."""
+    return Settings(database_url=database_url, mode="team", secret_key=TEAM_SECRET_KEY)

@@ -148,8 +148,9 @@ async def test_the_triage_is_answered_even_when_the_record_cannot_be_written(
     assert "locked" in document["save_error"]
 
 
-def test_team_mode_is_refused_plainly(tmp_path):
-    with pytest.raises(BackstrideError, match="team mode is not available yet"):
+def test_team_mode_without_a_secret_key_is_refused_plainly(tmp_path):
+    # Team mode itself is tested in tests/web/team/.
+    with pytest.raises(BackstrideError, match="team mode needs a secret key"):
         create_app(Settings(mode="team", database_url=f"sqlite:///{tmp_path / 'team.db'}"))
 
 

@@ -68,13 +68,15 @@ def test_serve_on_another_address_warns_that_there_is_no_login(
     assert (started[0]["host"], started[0]["port"], started[0]["workers"]) == ("0.0.0.0", 8123, 2)
 
 
-def test_serve_refuses_team_mode_in_one_line(started, monkeypatch, capsys):
+def test_serve_in_team_mode_needs_a_secret_key_first(started, monkeypatch, capsys):
+    # Team mode's other checks are tested in tests/web/team/test_serve_team.py.
     monkeypatch.setenv("BACKSTRIDE_MODE", "team")
+    monkeypatch.delenv("BACKSTRIDE_SECRET_KEY", raising=False)
 
     code, err = run_serve(monkeypatch, capsys)
 
     assert code == 1
-    assert err.startswith("backstride: error: team mode is not available yet")
+    assert err.startswith("backstride: error: team mode needs a secret key")
     assert started == []
 
 
