@@ -14,75 +14,19 @@ pytest temporary folder.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from backstride.settings import Settings
-from backstride.web.app import create_app
+
+from .live import DESKTOP, PHONE, PageProblems, Screenshot, open_page, serving
 
 #: Debian's chromium; Playwright's own browser download is not used.
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_CHROMIUM = "install Debian's chromium (apt-get install chromium) to run the browser tests"
-
-#: A small phone (the narrowest screen Backstride is laid out for) and a laptop.
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 360, "height": 740},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
-DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 900}}
-
-#: How long a page action or an expectation may wait before the test fails (milliseconds).
-ACTION_TIMEOUT_MS = 10_000
-#: How long the server may take to open its store and listen (seconds).
-SERVER_START_S = 20.0
-
-
-@contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """Serve `create_app(settings)` with uvicorn on a free loopback port; yield its base URL.
-
-    The server runs in a background thread and is stopped (lifespan shut down, store closed,
-    socket closed, thread joined) when the block ends.
-    """
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(settings), lifespan="on", ws="none", log_level="warning", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [listener]}, name="browser-test-server", daemon=True
-    )
-    thread.start()
-    try:
-        deadline = time.monotonic() + SERVER_START_S
-        while not server.started:
-            if not thread.is_alive():
-                pytest.fail("the web app stopped while starting; its log above says why")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the web app did not start within {SERVER_START_S:g} seconds")
-            time.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=SERVER_START_S)
-        listener.close()
-        if thread.is_alive():
-            pytest.fail("the web app did not stop within its time after the test")
 
 
 @pytest.fixture
@@ -108,30 +52,6 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
-@dataclass
-class PageProblems:
-    """Console errors and uncaught script errors seen on the test's pages, in order."""
-
-    messages: list[str] = field(default_factory=list)
-
-    def watch(self, page: Page) -> None:
-        page.on("console", self._console)
-        page.on("pageerror", self._page_error)
-
-    def take(self) -> list[str]:
-        """The problems seen so far, forgotten once taken (a test that reports them itself)."""
-        taken, self.messages = self.messages, []
-        return taken
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            where = message.location.get("url") or "the page"
-            self.messages.append(f"console error from {where}: {message.text}")
-
-    def _page_error(self, error: Error) -> None:
-        self.messages.append(f"uncaught script error: {error.message}")
-
-
 @pytest.fixture
 def page_problems() -> Iterator[PageProblems]:
     """What went wrong in the browser during this test; any of it fails the test at its end."""
@@ -139,22 +59,6 @@ def page_problems() -> Iterator[PageProblems]:
     yield problems
     if problems.messages:
         pytest.fail("the browser reported errors:\n" + "\n".join(problems.messages))
-
-
-@contextmanager
-def open_page(
-    browser: Browser, base_url: str, device: dict[str, Any], problems: PageProblems
-) -> Iterator[Page]:
-    """A page of a new browser context on `base_url`, sized as `device`, watched by `problems`."""
-    # Reduced motion: charts are drawn at once, so a screenshot never catches a bar mid-growth.
-    context = browser.new_context(base_url=base_url, reduced_motion="reduce", **device)
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-    page = context.new_page()
-    problems.watch(page)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture
@@ -183,7 +87,7 @@ def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def screenshot(screenshots_dir: Path) -> Callable[[Page, str], Path]:
+def screenshot(screenshots_dir: Path) -> Screenshot:
     """`screenshot(page, "today-phone")`: save a full-page PNG of `page`; returns its path."""
 
     def save(page: Page, name: str) -> Path:

@@ -7,12 +7,13 @@ skipped, as the other corpus tests are.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from .live import Screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
@@ -21,8 +22,6 @@ CORPUS_RUN = (
     Path(__file__).resolve().parents[2]
     / "../shared/data/activities/fit/fitparse_activity-small-fenix2-run.fit"
 ).resolve()
-
-Screenshot = Callable[[Page, str], Path]
 
 #: The chart the page drew on its canvas: Chart.js's own figures, and how much was painted.
 _DRAWN_CHART = """

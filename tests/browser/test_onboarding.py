@@ -2,22 +2,20 @@
 
 Ordinary back pain gives the self-care result with its exercise plan; saddle numbness (possible
 cauda equina syndrome) gives the emergency page: what to do now fills the top of the screen, and
-no plan is shown.
+no plan is shown. Both answers then get the checks every page gets (test_layout.py): they fit a
+phone and a desktop, axe finds nothing serious, the skip link comes first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
+from .checks import layout_problems
+from .live import Screenshot
 from .onboarding import answer_as_runner_with_back_pain, submit_assessment
 
 pytestmark = pytest.mark.browser
-
-Screenshot = Callable[[Page, str], Path]
 
 
 def test_a_runner_with_ordinary_back_pain_gets_the_self_care_plan(
@@ -42,7 +40,8 @@ def test_a_runner_with_ordinary_back_pain_gets_the_self_care_plan(
     assert exercises.count() >= 3, "the plan names a few exercises, each with its dose"
     expect(page.get_by_role("heading", name="Glute bridge")).to_be_visible()
     expect(page.get_by_text("Safety questions left unanswered")).to_have_count(0)
-    screenshot(page, "result-self-care-phone")
+    problems = layout_problems(page, "result", screenshot)
+    assert not problems, "\n".join(problems)
 
 
 def test_saddle_numbness_shows_the_emergency_page_and_no_plan(
@@ -66,4 +65,5 @@ def test_saddle_numbness_shows_the_emergency_page_and_no_plan(
     expect(page.get_by_role("heading", name="Exercises")).to_have_count(0)
     expect(page.get_by_role("heading", name="Running today")).to_have_count(0)
     expect(page.get_by_text("Glute bridge")).to_have_count(0)
-    screenshot(page, "result-emergency-phone")
+    problems = layout_problems(page, "emergency", screenshot)
+    assert not problems, "\n".join(problems)

@@ -5,17 +5,13 @@ A check-in is sent through the page's own form, as a runner does on their phone 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
+from .live import Screenshot
 from .onboarding import keep_assessment
 
 pytestmark = pytest.mark.browser
-
-Screenshot = Callable[[Page, str], Path]
 
 
 def check_in(page: Page) -> None:
