@@ -24,7 +24,6 @@ from backstride.knowledge import KnowledgeBase
 from backstride.services.assess import triage_document
 from backstride.services.checkin import (
     exercise_names,
-    list_checkin_documents,
     parse_checkin,
     red_flag_questions,
     save_checkin,
@@ -177,11 +176,12 @@ def _page(
 ) -> HTMLResponse:
     today = runner_today(record)
     latest = record.latest_assessment()
+    # One read serves both the warning signs of the last two weeks and today's check-in.
     records = record.checkins_since(today - dt.timedelta(days=13))
     safety = _safety(latest, records, today=today, knowledge=knowledge)
     assessment = latest.output if latest is not None else None
     exercises = [] if assessment is None else list(assessment.get("plan", {}).get("exercises", []))
-    checked_in = list_checkin_documents(record, since=today, until=today)
+    checked_in = [c.data for c in records if c.date == today]
     field_names = {"morning_pain", "morning_stiffness_min", "exercises_done", "new_leg_symptoms"}
     field_names |= {
         f"session.{n}"
@@ -194,7 +194,7 @@ def _page(
             "today": today,
             "safety": safety,
             "assessment": assessment,
-            "exercises": [] if safety else exercises,
+            "exercises": todays_exercises(safety, exercises, knowledge),
             "programme": None if safety else _programme(record, knowledge),
             "checked_in": checked_in[0] if checked_in else None,
             "saved": saved,
@@ -227,6 +227,21 @@ def _safety(
         return None
     worst, source = max(found, key=lambda f: triage_rank(f[0]["level"]))
     return {**worst, "source": source, "act_now": worst["level"] in ACT_NOW_LEVELS}
+
+
+def todays_exercises(
+    safety: dict[str, Any] | None, exercises: list[dict[str, Any]], knowledge: KnowledgeBase
+) -> list[dict[str, Any]]:
+    """The plan's exercises when all is well; none when the runner must act now; while a doctor
+    is awaited (see_doctor), only the gentle mobility ones (those given in the first days of
+    pain), which keep the back moving until the appointment, as the triage advice says.
+    """
+    if safety is None:
+        return exercises
+    if safety["act_now"]:
+        return []
+    gentle = {e.id for e in knowledge.exercises if "acute" in e.phase}
+    return [e for e in exercises if e.get("id") in gentle]
 
 
 def _programme(record: Record, knowledge: KnowledgeBase) -> dict[str, Any] | None:
