@@ -7,6 +7,7 @@ import pytest
 from backstride.services.checkin import list_checkin_documents
 from backstride.services.record import open_record
 from backstride.web.middleware import SECURITY_HEADERS
+from backstride.web.routes.today import todays_exercises
 from tests.web.test_pages import FEW_ANSWERS, Page
 
 pytestmark = pytest.mark.anyio
@@ -150,3 +151,37 @@ async def test_today_carries_the_security_headers(client, method, path, data):
     for name, value in SECURITY_HEADERS.items():
         assert response.headers[name] == value
     assert 'style="' not in response.text
+
+
+async def test_new_leg_symptoms_at_checkin_keep_only_the_gentle_exercises(client, knowledge):
+    await client.post("/assess", data=FEW_ANSWERS)
+    before = (await client.get("/today")).text
+
+    response = await client.post("/today/checkin", data={**CHECKIN, "new_leg_symptoms": "yes"})
+    html = (await client.get(response.headers["location"])).text
+
+    assert "level-see_doctor" in html
+    assert 'id="running"' not in html
+    gentle = {e.id for e in knowledge.exercises if "acute" in e.phase}
+    shown = set(re_values('name="exercises_done" value="', html))
+    planned = set(re_values('name="exercises_done" value="', before))
+    assert shown == planned & gentle
+    if shown:
+        assert "keep moving with the gentle exercises below" in html
+    else:
+        assert "keep moving gently within what is comfortable" in html
+
+
+def test_todays_exercises_by_safety_level(knowledge):
+    gentle = next(e for e in knowledge.exercises if "acute" in e.phase)
+    loaded = next(e for e in knowledge.exercises if "acute" not in e.phase)
+    plan = [{"id": gentle.id}, {"id": loaded.id}]
+
+    assert todays_exercises(None, plan, knowledge) == plan
+    assert todays_exercises({"act_now": False}, plan, knowledge) == [{"id": gentle.id}]
+    assert todays_exercises({"act_now": True}, plan, knowledge) == []
+
+
+def re_values(marker: str, html: str) -> list[str]:
+    """Every value that follows `marker` in `html`, up to its closing quote."""
+    return [part.split('"', 1)[0] for part in html.split(marker)[1:]]
