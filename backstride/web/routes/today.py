@@ -220,7 +220,9 @@ def _safety(
     found: list[tuple[dict[str, Any], str]] = []
     if warning is not None:
         checkin, warned = warning
-        found.append((triage_document(warned), f"your check-in of {checkin.date.isoformat()}"))
+        found.append(
+            (triage_document(warned), f"your check-in of {checkin.date.day} {checkin.date:%B %Y}")
+        )
     if latest is not None and latest.triage_level != "self_care":
         found.append((triage_document(assessment_triage(latest, knowledge)), "your assessment"))
     if not found:
