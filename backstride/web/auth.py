@@ -52,9 +52,9 @@ __all__ = [
 ]
 
 API_PREFIX = "/api/"
-#: Routes anyone may use without signing in (route path templates; a prefix ends with "/").
+#: Paths anyone may use without signing in (a prefix ends with "/").
 PUBLIC_PATHS = ("/login", "/signup", "/learn", "/learn/")
-#: The only routes a clinician's account reaches: their athletes and their own account.
+#: The only paths a clinician's account reaches: their athletes and their own account.
 CLINICIAN_PATHS = ("/athletes", "/athletes/", "/account", "/account/", "/logout")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -284,7 +284,7 @@ def install_team_mode(app: FastAPI, config: TeamConfig) -> None:
     Call it before adding any route: FastAPI gives each route the app's dependencies as they
     are when the route is added.
     """
-    if app.router.routes and any(hasattr(r, "dependant") for r in app.router.routes):
+    if any(getattr(r, "path", None) != app.openapi_url for r in app.router.routes):
         raise RuntimeError("install team mode before adding routes, or they go unchecked")
     app.state.team = config
     app.router.dependencies.append(Depends(check_csrf))
@@ -326,9 +326,9 @@ async def _csrf_refused(request: Request, exc: Exception) -> Response:
 
 
 def _route_path(request: Request) -> str:
-    route = request.scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) else request.url.path
+    """The path the request was routed by. The route's own template is not used: a route
+    included under a prefix (the API's /api/v1) keeps its template without the prefix."""
+    return request.url.path
 
 
 def _matches(path: str, allowed: tuple[str, ...]) -> bool:
