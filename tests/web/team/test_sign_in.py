@@ -248,3 +248,27 @@ async def test_every_answer_carries_the_security_headers(team: Team) -> None:
         for name, value in SECURITY_HEADERS.items():
             assert response.headers.get(name) == value, (response.request.url, name)
         assert response.headers["cache-control"] == "no-store"
+
+
+async def test_the_header_shows_who_is_signed_in_and_only_their_pages(team: Team) -> None:
+    runner = await team.runner("ana@example.org", "Ana Runner")
+    clinician = await team.clinician("physio@example.org", "Dr Pat")
+    visitor = await team.signed_out()
+
+    mine = (await runner.get("/today")).text
+    theirs = (await clinician.get("/athletes")).text
+    nobody = (await visitor.get("/login")).text
+
+    assert "Ana Runner" in mine and 'action="/logout"' in mine and 'href="/today"' in mine
+    assert "Dr Pat (clinician)" in theirs and 'href="/athletes"' in theirs
+    assert 'href="/today"' not in theirs
+    assert 'href="/login"' in nobody and 'href="/signup"' in nobody
+    assert 'href="/today"' not in nobody and 'action="/logout"' not in nobody
+
+
+async def test_personal_mode_has_no_account_header(client) -> None:
+    page = (await client.get("/today")).text
+
+    assert 'action="/logout"' not in page and 'href="/login"' not in page
+    assert 'href="/today"' in page
+    assert 'name="csrf_token"' not in page
