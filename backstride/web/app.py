@@ -54,6 +54,7 @@ from backstride.web.routes import (
     today,
     your_data,
 )
+from backstride.web.routes.uploads import MAX_FILES_PER_REQUEST
 from backstride.web.templating import STATIC_DIR, STATIC_PATH
 
 __all__ = ["MAX_JSON_BYTES", "MAX_UPLOAD_BYTES", "app_from_environment", "create_app"]
@@ -64,6 +65,13 @@ MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 MAX_JSON_BYTES = 1024 * 1024
 
 UPLOAD_PATH = f"{API_PREFIX}/activities"
+#: Where several files (or one large export) come at once; each file still meets the upload
+#: limit, which their routes check.
+SEVERAL_FILES_PATHS = frozenset(
+    {f"{API_PREFIX}/uploads", activities_page.UPLOAD_PAGE_PATH, your_data.RESTORE_PATH}
+)
+#: The most files one request may carry (as POST /api/v1/uploads takes).
+MAX_FILES_PER_UPLOAD = MAX_FILES_PER_REQUEST
 
 DESCRIPTION = (
     "Backstride's JSON API: the same contracts as the command line (DESIGN.md). Every error "
@@ -154,11 +162,20 @@ def _body_limit(max_upload_bytes: int) -> Callable[[Scope], tuple[int, str]]:
         f"file: the upload is over the limit of {_size(max_upload_bytes)}; upload one activity "
         "file at a time (gzip a large GPX or TCX file first)",
     )
+    several = (
+        max_upload_bytes * MAX_FILES_PER_UPLOAD,
+        f"file: the upload is over the limit of {_size(max_upload_bytes * MAX_FILES_PER_UPLOAD)}"
+        f" in all ({_size(max_upload_bytes)} a file); upload fewer files at a time",
+    )
     json = (MAX_JSON_BYTES, f"body: the request is over the limit of {_size(MAX_JSON_BYTES)}")
 
     def limit_for(scope: Scope) -> tuple[int, str]:
-        is_upload = scope.get("method") == "POST" and scope.get("path") == UPLOAD_PATH
-        return upload if is_upload else json
+        if scope.get("method") != "POST":
+            return json
+        path = scope.get("path")
+        if path == UPLOAD_PATH:
+            return upload
+        return several if path in SEVERAL_FILES_PATHS else json
 
     return limit_for
 

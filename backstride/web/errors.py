@@ -9,6 +9,9 @@
 `error` is one line naming the field and what is allowed (the command line's words); `errors`
 lists every problem found, each with its field (null when the problem is not one field's).
 
+A browser asking for a page (a path outside /api/ whose request accepts HTML) is answered with
+the same line on a page in the site's style instead (`page_error`), never with raw JSON.
+
 | Raised                                   | Status |
 |------------------------------------------|--------|
 | `InputInvalid`, `ImportFailed`, a request that breaks a contract | 422 |
@@ -29,7 +32,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails, InitErrorDetails, ValidationError
 from starlette.exceptions import HTTPException
@@ -43,6 +46,7 @@ from backstride.errors import (
     StoreError,
 )
 from backstride.web.inputs import Inputs, inputs_of
+from backstride.web.templating import templates
 
 #: What a client is told when something went wrong that Backstride did not foresee.
 UNEXPECTED = (
@@ -79,6 +83,52 @@ def error_response(
     return JSONResponse(error_body(status, message, errors), status_code=status, headers=headers)
 
 
+def wants_page(request: Request) -> bool:
+    """Whether an error for this request is best shown as a page: a browser asking for one
+    of the site's pages, not the JSON API or a static file."""
+    path = request.url.path
+    if path.startswith(("/api/", "/static/")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def page_error(
+    request: Request, status: int, message: str, *, headers: Mapping[str, str] | None = None
+) -> Response:
+    """The error as a page in the site's style: its title, then the one line."""
+    return templates.TemplateResponse(
+        request,
+        "refused.html",
+        {"title": _page_title(status), "message": message},
+        status_code=status,
+        headers=dict(headers) if headers else None,
+    )
+
+
+def answer_error(
+    request: Request,
+    status: int,
+    message: str,
+    errors: Sequence[Mapping[str, Any]] | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The error as a page for a browser on a page, else in the JSON error shape."""
+    if wants_page(request):
+        return page_error(request, status, message, headers=headers)
+    return error_response(status, message, errors, headers=headers)
+
+
+def _page_title(status: int) -> str:
+    titles = {
+        404: "Page not found",
+        413: "That upload is too large",
+        422: "That could not be used",
+        503: "Your record could not be reached",
+    }
+    return titles.get(status, _phrase(status))
+
+
 def problem(message: str) -> dict[str, Any]:
     """One entry of `errors`: the field the message names (if any) and the message."""
     found = _FIELD.match(message)
@@ -103,18 +153,20 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)
 
 
-async def _backstride_error(request: Request, exc: Exception) -> JSONResponse:
+async def _backstride_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, BackstrideError):  # registered for BackstrideError only
         raise exc
-    return error_response(status_of(exc), str(exc))
+    return answer_error(request, status_of(exc), str(exc))
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, HTTPException):  # registered for HTTPException only
         raise exc
     status = exc.status_code
     if isinstance(exc.detail, str) and exc.detail != _phrase(status):
         message = exc.detail
+    elif status == 404 and wants_page(request):
+        message = f"there is no page at {_path(request)}"
     elif status == 404:
         message = (
             f"{request.method} {_path(request)}: no such route; the API is described at "
@@ -125,7 +177,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         message = f"{request.method} is not allowed on {_path(request)}; allowed: {allowed}"
     else:
         message = _phrase(status)
-    return error_response(status, message, headers=exc.headers)
+    return answer_error(request, status, message, headers=exc.headers)
 
 
 async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backstride.web.errors import UNEXPECTED, error_response
+from backstride.web.errors import UNEXPECTED, answer_error, error_response
 
 logger = logging.getLogger("backstride.web")
 
@@ -117,7 +118,7 @@ class BodyLimit:
         limit, message = self.limit_for(scope)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            refused = error_response(413, message, headers={"Connection": "close"})
+            refused = answer_error(Request(scope), 413, message, headers={"Connection": "close"})
             await refused(scope, receive, send)
             return
         received = 0

@@ -60,8 +60,8 @@ SIGN_UP_FIELDS = ("email", "password", "password_again", "role", "name", "time_z
 
 async def posted_fields(request: Request) -> dict[str, str]:
     """The posted form, one text value per field (files and repeats ignored)."""
-    form = await request.form()
-    return {name: value for name, value in form.items() if isinstance(value, str)}
+    async with request.form() as form:  # closed at the end: no file is left spooled
+        return {name: value for name, value in form.items() if isinstance(value, str)}
 
 
 Posted = Annotated[dict[str, str], Depends(posted_fields)]

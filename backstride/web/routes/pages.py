@@ -30,8 +30,8 @@ ACT_NOW_LEVELS = frozenset({"emergency", "urgent"})
 
 async def posted_form(request: Request) -> dict[str, list[str]]:
     """The form's fields, each with every value sent for it (checkbox groups send several)."""
-    form = await request.form()
-    return {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in form}
+    async with request.form() as form:  # closed at the end: no file is left spooled
+        return {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in form}
 
 
 PostedForm = Annotated[dict[str, list[str]], Depends(posted_form)]

@@ -45,6 +45,9 @@ router = APIRouter(include_in_schema=False)
 
 #: What a runner types to confirm deleting everything.
 DELETE_WORD = "DELETE"
+#: Where an export is uploaded to be restored.
+RESTORE_PATH = "/data/restore"
+
 #: The form fields of the restore and delete forms.
 RESTORE_FILE, RESTORE_REPLACE, DELETE_CONFIRM = "archive", "replace", "confirm"
 
@@ -118,25 +121,25 @@ def export_download(request: Request, record: RecordDep) -> Response:
     )
 
 
-@router.post("/data/restore", response_class=HTMLResponse)
+@router.post(RESTORE_PATH, response_class=HTMLResponse)
 async def restore_upload(request: Request, record: RecordDep) -> HTMLResponse:
     """Bring back an uploaded export; replace what the record holds only when asked to."""
-    form = await request.form()
-    upload = form.get(RESTORE_FILE)
-    replace = form.get(RESTORE_REPLACE) == "yes"
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        problem = "Choose the zip file that Backstride's export gave you, then restore it."
-        return await _data_page_async(request, record, {"restore": problem})
-    folder = Path(tempfile.mkdtemp(prefix="backstride-restore-"))
-    try:
-        path = folder / _upload_name(upload.filename)
-        with path.open("wb") as out:
-            while chunk := await upload.read(1024 * 1024):
-                out.write(chunk)
-        return await run_in_threadpool(_restore, request, record, path, replace)
-    finally:
-        await upload.close()
-        shutil.rmtree(folder, ignore_errors=True)
+    # The form is closed (its spooled files removed) when the block ends, whatever happens.
+    async with request.form() as form:
+        upload = form.get(RESTORE_FILE)
+        replace = form.get(RESTORE_REPLACE) == "yes"
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            problem = "Choose the zip file that Backstride's export gave you, then restore it."
+            return await _data_page_async(request, record, {"restore": problem})
+        folder = Path(tempfile.mkdtemp(prefix="backstride-restore-"))
+        try:
+            path = folder / _upload_name(upload.filename)
+            with path.open("wb") as out:
+                while chunk := await upload.read(1024 * 1024):
+                    out.write(chunk)
+            return await run_in_threadpool(_restore, request, record, path, replace)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @router.post("/data/delete", response_class=HTMLResponse)
