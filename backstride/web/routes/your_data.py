@@ -23,11 +23,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
 from backstride.errors import BackstrideError
+from backstride.services.accounts import delete_account
 from backstride.services.data import (
     clear_record,
     export_record,
@@ -37,9 +38,10 @@ from backstride.services.data import (
 from backstride.services.load import runner_zone
 from backstride.services.record import Record
 from backstride.services.report import NothingToReport, report_file
+from backstride.web.auth import clear_session_cookie
 from backstride.web.deps import RecordDep
 from backstride.web.routes.pages import PostedForm
-from backstride.web.templating import templates
+from backstride.web.templating import team_mode, templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -143,7 +145,7 @@ async def restore_upload(request: Request, record: RecordDep) -> HTMLResponse:
 
 
 @router.post("/data/delete", response_class=HTMLResponse)
-def delete_everything(request: Request, posted: PostedForm, record: RecordDep) -> HTMLResponse:
+def delete_everything(request: Request, posted: PostedForm, record: RecordDep) -> Response:
     """Delete everything kept about the runner, once they have typed DELETE to confirm."""
     typed = " ".join(posted.get(DELETE_CONFIRM, [""])[:1]).strip()
     if typed != DELETE_WORD:
@@ -151,6 +153,16 @@ def delete_everything(request: Request, posted: PostedForm, record: RecordDep) -
             f"Nothing was deleted: type {DELETE_WORD} in capital letters in the box to confirm."
         )
         return _data_page(request, record, problems={"delete": problem})
+    if team_mode(request):
+        # In team mode the account goes with the record: its sessions end, its clinician links
+        # and invite codes go, and the browser is sent to the sign-in page, which says so.
+        try:
+            delete_account(record)
+        except BackstrideError as exc:
+            return _data_page(request, record, problems={"delete": str(exc)}, status=503)
+        response = RedirectResponse("/login?deleted=1", status_code=303)
+        clear_session_cookie(response, request)
+        return response
     try:
         deleted = clear_record(record)
     except BackstrideError as exc:
