@@ -43,13 +43,24 @@ from backstride.services.load import (
 )
 from backstride.services.record import Record
 from backstride.services.return_to_run import runner_today
+from backstride.services.upload_queue import (
+    UploadJob,
+    UploadQueueUnavailable,
+    UploadTooLarge,
+    enqueue_upload,
+    upload_job,
+)
+from backstride.settings import Settings
 from backstride.web.deps import KnowledgeDep, RecordDep
-from backstride.web.templating import templates
+from backstride.web.routes.uploads import MAX_FILES_PER_REQUEST, QueueNameDep
+from backstride.web.templating import team_mode, templates
 
 router = APIRouter(include_in_schema=False)
 
 #: Where the page's upload form posts (the body limit for uploads belongs on this path too).
 UPLOAD_PAGE_PATH = "/activities/upload"
+#: Where the page asks how queued uploads (team mode) are getting on.
+UPLOAD_STATUS_PATH = "/activities/uploads"
 #: What the page takes: activity files, each optionally gzipped, and export zips.
 ACCEPTED_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz", ".zip")
 #: The file picker's hint to the browser (the server checks the names itself).
@@ -119,7 +130,7 @@ def activities_page(
 
 @router.post(UPLOAD_PAGE_PATH, response_class=HTMLResponse)
 async def upload_activities(
-    request: Request, record: RecordDep, knowledge: KnowledgeDep
+    request: Request, record: RecordDep, knowledge: KnowledgeDep, queue: QueueNameDep
 ) -> HTMLResponse:
     """Import the uploaded files and answer with what happened, then the refreshed record."""
     is_htmx = request.headers.get("HX-Request") == "true"
@@ -129,13 +140,92 @@ async def upload_activities(
             problem = _upload_problem(files)
             if problem is not None:
                 return _answer(request, record, knowledge, is_htmx, upload_error=problem)
+            if team_mode(request):
+                jobs = await run_in_threadpool(_queue_files, request, record, files, queue)
+                queued = UploadQueued(status_url=_status_url(jobs), files=len(files))
+                return _answer(request, record, knowledge, is_htmx, queued=queued)
             summary = await run_in_threadpool(_import_files, record, files)
+    except (UploadTooLarge, UploadQueueUnavailable) as exc:
+        return _answer(request, record, knowledge, is_htmx, upload_error=str(exc))
     except HTTPException as exc:
         if exc.status_code != 400:
             raise
         error = f"The upload could not be read ({exc.detail}); choose the files and try again."
         return _answer(request, record, knowledge, is_htmx, upload_error=error)
     return _answer(request, record, knowledge, is_htmx, result=_result_document(record, summary))
+
+
+@router.get(UPLOAD_STATUS_PATH, response_class=HTMLResponse)
+def upload_status(
+    request: Request, record: RecordDep, knowledge: KnowledgeDep, jobs: str = ""
+) -> HTMLResponse:
+    """The queued uploads `jobs` (comma-separated ids): still queued, or what they imported.
+
+    Polled by the page (htmx) until every job has ended; an id that is not one of this runner's
+    jobs is "not found", whoever asks.
+    """
+    ids = [j for j in jobs.split(",") if j][:MAX_FILES_PER_REQUEST]
+    settings = _settings(request)
+    found = [upload_job(settings, record.runner.id, job_id, record=record) for job_id in ids]
+    known = [job for job in found if job is not None]
+    if not ids or len(known) != len(ids):
+        raise HTTPException(404, "no such upload: it may have ended more than a day ago")
+    is_htmx = request.headers.get("HX-Request") == "true"
+    if any(job.state in ("queued", "running") for job in known):
+        queued = UploadQueued(status_url=_status_url(ids), files=len(ids))
+        return _answer(request, record, knowledge, is_htmx, queued=queued)
+    return _answer(request, record, knowledge, is_htmx, result=_jobs_result(record, known))
+
+
+def _queue_files(
+    request: Request, record: Record, files: Sequence[UploadFile], queue: str
+) -> list[str]:
+    """Hand each upload to the upload queue (team mode: a worker imports it); their job ids."""
+    settings = _settings(request)
+    limit = _upload_limit(request)
+    ids = []
+    for upload in files:
+        upload.file.seek(0)
+        job = enqueue_upload(
+            settings,
+            record.runner.id,
+            _safe_name(upload.filename or ""),
+            upload.file,
+            max_bytes=limit,
+            queue_name=queue,
+        )
+        ids.append(job.id)
+    return ids
+
+
+def _status_url(job_ids: Sequence[str]) -> str:
+    return f"{UPLOAD_STATUS_PATH}?jobs={','.join(job_ids)}"
+
+
+def _settings(request: Request) -> Settings:
+    settings = getattr(request.app.state, "settings", None)
+    return settings if isinstance(settings, Settings) else Settings()
+
+
+def _jobs_result(record: Record, jobs: Sequence[UploadJob]) -> dict[str, Any]:
+    """The ended jobs' import summaries as one, as an import of all the files at once reads."""
+    zone = runner_zone(record)
+    merged: dict[str, Any] = {
+        "imported": 0,
+        "duplicates": 0,
+        "skipped": [],
+        "failed": [],
+        "activities": [],
+    }
+    for job in jobs:
+        if job.summary is None:
+            merged["failed"].append({"file": job.file, "error": job.error or "not imported"})
+            continue
+        merged["imported"] += job.summary["imported"]
+        merged["duplicates"] += job.summary["duplicates"]
+        for key in ("skipped", "failed", "activities"):
+            merged[key].extend(job.summary[key])
+    return {**merged, "rows": [_activity_row(a, zone) for a in merged["activities"]]}
 
 
 def _import_files(record: Record, files: Sequence[UploadFile]) -> ImportSummary:
