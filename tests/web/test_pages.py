@@ -132,7 +132,9 @@ async def test_the_steps_script_only_enhances_a_form_that_works_without_it(clien
     assert not any("hidden" in tag for tag in steps)
     assert re.search(r'<div class="step-progress" id="step-progress" hidden>', html)
     assert html.count('<div class="step-buttons" hidden>') == len(steps)
-    assert re.search(r'<p id="step-status" aria-live="polite"[^>]*>Step 1 of 5</p>', html)
+    # The progress line is for the eye; screen readers hear the step from its heading or here.
+    assert re.search(r'<p id="step-status" aria-hidden="true">Step 1 of 5</p>', html)
+    assert re.search(r'<p id="step-announcement"[^>]* aria-live="polite"[^>]*></p>', html)
     assert re.search(r'<progress id="step-meter" max="5" value="1"', html)
     # Each step but the last has Next, each but the first Back; the submit button is there.
     assert html.count('class="next"') == html.count('class="back"') == len(steps) - 1

@@ -1,6 +1,13 @@
 // The assessment form, one step at a time. Without this script every step shows on one page
 // and the form works the same: this only hides and shows steps (the `hidden` attribute, never
 // inline styles, which the CSP forbids), moves focus, and announces progress.
+//
+// Each step change is said once: the progress line above the form shows "Step 2 of 5" (screen
+// readers skip that line and read it as the progress bar's name) over the step's heading, which
+// keeps its own "Step 2 of 5:" for screen readers only (pages.css hides it from view while
+// stepping). Moving focus to
+// the heading reads it out; when focus goes to a field instead, the announcement region says
+// which step it is on.
 "use strict";
 
 (() => {
@@ -8,7 +15,8 @@
   const progress = document.getElementById("step-progress");
   const status = document.getElementById("step-status");
   const meter = document.getElementById("step-meter");
-  if (!form || !progress || !status || !meter) {
+  const announcement = document.getElementById("step-announcement");
+  if (!form || !progress || !status || !meter || !announcement) {
     return;
   }
   const steps = Array.from(form.querySelectorAll("section.step"));
@@ -18,8 +26,9 @@
   }
   let current = 0;
 
-  // Show step `index` (0-based); move focus to its heading unless told not to.
-  function show(index, { focus = true } = {}) {
+  // Show step `index` (0-based); move focus to its heading unless told not to, and then say
+  // which step it is only when told to (focus on the heading says it already).
+  function show(index, { focus = true, announce = false } = {}) {
     current = Math.max(0, Math.min(index, steps.length - 1));
     steps.forEach((step, i) => {
       step.hidden = i !== current;
@@ -28,15 +37,17 @@
       submit.hidden = current !== steps.length - 1;
     }
     const step = steps[current];
-    const words = `Step ${current + 1} of ${steps.length}: ${step.dataset.title || ""}`;
-    status.textContent = words;
+    const where = `Step ${current + 1} of ${steps.length}`;
+    const words = `${where}: ${step.dataset.title || ""}`;
+    status.textContent = where;
     meter.value = current + 1;
-    meter.textContent = words;
-    if (focus) {
-      const heading = step.querySelector("h2");
-      if (heading) {
-        heading.focus();
-      }
+    meter.textContent = where;
+    announcement.textContent = "";
+    const heading = step.querySelector("h2");
+    if (focus && heading) {
+      heading.focus();
+    } else if (announce) {
+      announcement.textContent = words;
     }
   }
 
@@ -56,7 +67,7 @@
       show(index);
       return true;
     }
-    show(index, { focus: false });
+    show(index, { focus: false, announce: index !== current });
     const input = target.matches("input, select, textarea")
       ? target
       : target.querySelector("input, select, textarea");
