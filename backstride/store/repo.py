@@ -494,6 +494,20 @@ _RUNNER_TABLES = ("activity_file", "activity", "return_to_run", "check_in", "ass
 _TEAM_TABLES = ("audit_event", "clinician_link", "invite")
 
 
+def delete_record_rows(*, session: Session, runner_id: int) -> dict[str, int]:
+    """Delete the runner's assessments, check-ins, programmes, activities and their files; the
+    runner row (and in team mode the account) stays. The rows deleted, per table.
+    """
+    deleted: dict[str, int] = {}
+    with writing(session, "delete your data"):
+        for name in _RUNNER_TABLES:
+            table = Base.metadata.tables[name]
+            deleted[name] = _delete(session, sa.delete(table).where(table.c.runner_id == runner_id))
+        # Rows loaded earlier in this session are gone from the database: forget them here too.
+        session.expunge_all()
+    return deleted
+
+
 def delete_everything_for(*, session: Session, runner_id: int) -> dict[str, int]:
     """Delete the runner and everything stored about them; the rows deleted, per table.
 
@@ -503,9 +517,7 @@ def delete_everything_for(*, session: Session, runner_id: int) -> dict[str, int]
     """
     deleted: dict[str, int] = {}
     with writing(session, "delete your data"):
-        for name in _RUNNER_TABLES:
-            table = Base.metadata.tables[name]
-            deleted[name] = _delete(session, sa.delete(table).where(table.c.runner_id == runner_id))
+        deleted.update(delete_record_rows(session=session, runner_id=runner_id))
         for name in _TEAM_TABLES:
             table = Base.metadata.tables[name]
             count = _delete(session, sa.delete(table).where(table.c.runner_id == runner_id))

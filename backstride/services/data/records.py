@@ -12,19 +12,13 @@ Two ways to forget, both touching only this runner's rows (a team database holds
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-from sqlalchemy.exc import SQLAlchemyError
-
-from backstride.errors import StoreError
 from backstride.services.data.archive import COUNT_NAMES
 from backstride.services.record import Record
 from backstride.store import release_deleted_pages, repo
-from backstride.store.tables import Base
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import CursorResult
     from sqlalchemy.orm import Session
 
 #: The tables that hold a runner's record, in the order of `COUNT_NAMES`. Each refers only to
@@ -72,20 +66,8 @@ def delete_records(session: Session, runner_id: int) -> dict[str, int]:
     """Delete the runner's assessments, check-ins, programmes, activities and files, in an
     open transaction; the runner row stays. The rows deleted, with the keys of `COUNT_NAMES`.
     """
-    deleted: dict[str, int] = {}
-    try:
-        for name, table_name in zip(COUNT_NAMES, RECORD_TABLES, strict=True):
-            table = Base.metadata.tables[table_name]
-            statement = sa.delete(table).where(table.c.runner_id == runner_id)
-            deleted[name] = cast("CursorResult[Any]", session.execute(statement)).rowcount
-    except SQLAlchemyError as exc:
-        raise StoreError(
-            "Could not delete your data: the database refused the change. Nothing was deleted; "
-            "try again, and check the database can be written to."
-        ) from exc
-    # Rows loaded earlier in this session are gone from the database: forget them here too.
-    session.expunge_all()
-    return deleted
+    deleted = repo.delete_record_rows(session=session, runner_id=runner_id)
+    return {name: deleted[table] for name, table in zip(COUNT_NAMES, RECORD_TABLES, strict=True)}
 
 
 def count_records(session: Session, runner_id: int) -> dict[str, int]:
