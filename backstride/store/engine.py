@@ -13,6 +13,7 @@ with open_store("sqlite:////tmp/backstride.db") as store:   # migrates on first 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +45,27 @@ HEAD_REVISION = "0002"
 _PG_MIGRATION_LOCK = 0x6261636B73747264  # "backstrd"
 
 _SQLITE_BUSY_TIMEOUT_S = 30.0
+
+#: Connections kept open per SQLite file: as many as a web worker has threads (AnyIO's default
+#: of 40), so that under load no request waits for one. The pool's queue would keep them waiting
+#: in no particular order, and a thread that just gave its connection back often takes it again
+#: first; some requests then wait for seconds. Connections are opened when first needed.
+_SQLITE_POOL_SIZE = 40
+
+#: Statements that take SQLite's write lock, by how they start (upper case).
+_SQLITE_WRITES = (
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "REPLACE",
+    "CREATE",
+    "DROP",
+    "ALTER",
+    "BEGIN IMMEDIATE",
+    "BEGIN EXCLUSIVE",
+)
+#: Set in a connection's `info` while it holds its process's writing turn.
+_HOLDS_WRITING_TURN = "backstride_writing_turn"
 
 
 class SchemaUpgrade(NamedTuple):
@@ -285,10 +307,65 @@ def _make_sqlite_engine(url: URL, *, echo: bool) -> Engine:
                     f"Could not create the folder {folder} for the database "
                     f"({exc.strerror or exc}); pass --db with a path you can write to."
                 ) from exc
-        engine = sa.create_engine(url, echo=echo, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S})
+        engine = sa.create_engine(
+            url,
+            echo=echo,
+            connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S},
+            pool_size=_SQLITE_POOL_SIZE,
+        )
+        turns = WritingTurns(timeout=_SQLITE_BUSY_TIMEOUT_S)
+        sa.event.listen(engine, "before_cursor_execute", turns.before_cursor_execute)
+        for given_back in ("checkin", "detach", "invalidate"):
+            sa.event.listen(engine.pool, given_back, turns.give_back)
     sa.event.listen(engine, "connect", _sqlite_on_connect(use_wal=not in_memory))
     sa.event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+class WritingTurns:
+    """Writers to a SQLite file from one process take turns: one writes, the others queue here.
+
+    SQLite lets one connection write at a time; the others wait in its busy handler, which
+    sleeps and retries with growing pauses (up to 100 ms) and serves no one in order. With many
+    threads writing at once (a web worker under load), an unlucky writer can keep losing for
+    seconds. Here the first statement of a transaction that writes waits for the process's
+    turn, a lock that wakes the next writer as soon as the last one gives its connection
+    back. Nothing else changes: a thread that already holds the turn and writes through a
+    second connection, or a writer that waits longer than the busy timeout, goes ahead
+    without it, and SQLite's own locking decides and reports, as before. Writers in other
+    processes still meet through SQLite alone.
+    """
+
+    def __init__(self, *, timeout: float) -> None:
+        self._lock = threading.Lock()
+        self._timeout = timeout
+        self._holder: int | None = None
+
+    def before_cursor_execute(
+        self,
+        connection: Connection,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
+        if connection.info.get(_HOLDS_WRITING_TURN):
+            return
+        if not statement.lstrip()[:16].upper().startswith(_SQLITE_WRITES):
+            return
+        if self._holder == threading.get_ident():
+            return
+        if self._lock.acquire(timeout=self._timeout):
+            self._holder = threading.get_ident()
+            connection.info[_HOLDS_WRITING_TURN] = True
+
+    def give_back(self, dbapi_connection: Any, connection_record: Any, *_: Any) -> None:
+        """A connection back in the pool (committed or rolled back), detached from it or
+        broken: the next writer's turn."""
+        if connection_record.info.pop(_HOLDS_WRITING_TURN, False):
+            self._holder = None
+            self._lock.release()
 
 
 def _sqlite_on_connect(*, use_wal: bool) -> Any:
