@@ -136,3 +136,10 @@ async def test_a_disagreement_names_each_views_sources_by_title(client, knowledg
         for source_id in view.sources:
             title = knowledge.source(source_id).title
             assert f'<a href="/learn/sources/{source_id}">{title}</a>' in html
+
+
+async def test_without_exercises_today_needs_no_link_to_the_check_in(client):
+    html = (await client.get("/today")).text
+
+    assert 'id="checkin"' in html
+    assert 'href="#checkin"' not in html
