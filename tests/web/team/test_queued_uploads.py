@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import zipfile
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -90,3 +92,59 @@ async def test_another_runner_cannot_follow_someone_elses_upload(queued_team):
     assert (await ana.get(status_url)).status_code == 200
     assert (await ben.get(status_url)).status_code == 404
     assert (await ben.get("/activities/uploads?jobs=0123456789abcdef")).status_code == 404
+
+
+async def test_a_hostile_export_is_refused_file_by_file_with_reasons(queued_team, tmp_path):
+    team, settings = queued_team
+    ana = await team.runner("ana@example.org")
+    await ana.get("/activities")
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("activities/bomb.fit", bytes(5 * 1024 * 1024))  # deflates to ~5 KB
+        archive.writestr("noise.bin", os.urandom(3 * 1024 * 1024))  # keeps the ratio sane
+        archive.writestr("../../escape.gpx", b"<gpx></gpx>")
+
+    response = await ana.post(
+        "/activities/upload",
+        data=ana.form(),
+        files={"files": ("export.zip", export.read_bytes())},
+        headers={"HX-Request": "true"},
+    )
+    status_url = _STATUS.search(response.text).group(1)
+    queue = team.app.dependency_overrides[upload_queue_name]()
+    assert run_worker(settings, queue).returncode == 0
+
+    done = (await ana.get(status_url, headers={"HX-Request": "true"})).text
+    assert "<strong>0</strong> activities added" in done
+    assert "zip bomb" in done
+    assert "escape.gpx" in done
+    # Nothing was written outside the data folder's spool, which the worker emptied.
+    assert not (tmp_path.parent / "escape.gpx").exists()
+
+
+async def test_an_upload_over_the_limit_is_refused_with_a_clear_line(database_url, tmp_path):
+    settings = Settings(
+        database_url=database_url,
+        mode="team",
+        secret_key=TEAM_SECRET_KEY,
+        redis_url=require_redis(),
+        data_dir=tmp_path,
+    )
+    app = create_app(settings, max_upload_bytes=4096)
+    with private_queue() as queue:
+        app.dependency_overrides[upload_queue_name] = lambda: queue
+        async with AsyncExitStack() as stack:
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            team = Team(app=app, clock=Clock(), stack=stack)
+            ana = await team.runner("ana@example.org")
+            await ana.get("/activities")
+            response = await ana.post(
+                "/activities/upload",
+                data=ana.form(),
+                files={"files": ("big.fit", bytes(5000))},
+                headers={"HX-Request": "true"},
+            )
+
+    assert response.status_code in (413, 422)
+    assert "over the limit of 4 KB" in response.text
+    assert "Traceback" not in response.text
