@@ -10,12 +10,15 @@ extra: `.venv/bin/pip install -e '.[bench]'`). For each mode it starts the real 
   emptied after it, a random secret key, cookies allowed over plain http.
 
 Then for each scenario it runs locust headless (bench/locustfile_web.py, FastHttpUser) with 50
-users started at once that send their next request as soon as the last one is answered:
-POST /api/v1/assess with the DESIGN sample intake (kept in the record), and GET /today once an
-assessment exists. The first seconds are a warm-up; the figures come from the fixed window
-after it: requests/s, p50/p90/p99 latency, failures, and the CPU time the server and locust
-used per request. The load average is read at the start and end of each window: locust and the
-server share this machine's cores, and other work on the machine shows there.
+users started at once: POST /api/v1/assess with the DESIGN sample intake (kept in the record),
+and GET /today once an assessment exists. Each scenario runs at full load (each user sends its
+next request as soon as the last one is answered, so 50 requests always wait: the server's
+capacity, and a latency of 50 / throughput on average by Little's law) and then paced (the users
+together ask for `--paced` requests/s, 150 unless told: the latency below saturation). The
+first seconds are a warm-up; the figures come from the fixed window after it: requests/s,
+p50/p90/p99 latency, failures, and the CPU time the server and locust used per request.
+The load average is read at the start and end of each window: locust and the server share
+this machine's cores, and other work on the machine shows there.
 
 Goals (issue 5): p99 under 100 ms, at least 300 assessments/s with two workers on a 2-core
 machine. The table is printed and written as JSON to bench/results/web-<time>.json.

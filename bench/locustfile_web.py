@@ -7,10 +7,13 @@ Two scenarios, one user class each, chosen on locust's command line:
 * `TodayUser` asks for the Today page (GET /today), once an assessment exists.
 
 Users do not wait between requests: 50 users keep 50 requests in flight, so the figures are
-the server's capacity at that concurrency. In team mode (`--team`) each user first signs up
-with an account of its own, assesses once (so its Today page has something to show), and then
-sends its session cookie and CSRF token with every request; personal mode has one runner and
-no login.
+the server's capacity at that concurrency. With `--user-rate R` each user instead sends R
+requests/s, started at a random point of its first period so that the users' requests arrive
+spread out: the latency at a given load below saturation.
+
+In team mode (`--team`) each user first signs up with an account of its own, assesses once (so
+its Today page has something to show), and then sends its session cookie and CSRF token with
+every request; personal mode has one runner and no login.
 
 Once every user is set up, `--warmup` seconds more are not counted; then the statistics are
 reset, the CPU time of the server processes (`--server-pid` and its children) and of this
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import secrets
 import time
@@ -31,7 +35,7 @@ from typing import Any, ClassVar
 
 import gevent
 import psutil
-from locust import FastHttpUser, constant, constant_throughput, events, task
+from locust import FastHttpUser, events, task
 from locust.env import Environment
 from locust.stats import StatsEntry
 
@@ -175,15 +179,27 @@ class _BackstrideUser(FastHttpUser):
     csrf_token = ""
 
     def wait_time(self) -> float:
-        """No pause (the server's capacity), or pace the user to `--user-rate` requests/s."""
-        return float(self._pause(self))
+        """No pause (the server's capacity), or until this user's next slot at `--user-rate`.
+
+        Slots are fixed, one period apart from the user's (random) start: a slow answer does not
+        push the later requests back, as with clients that come when they come.
+        """
+        if not self._period:
+            return 0.0
+        self._next_at += self._period
+        return max(0.0, self._next_at - time.perf_counter())
 
     def on_start(self) -> None:
         rate = _options(self.environment).user_rate
-        self._pause = constant_throughput(rate) if rate > 0 else constant(0)
+        self._period = 1 / rate if rate > 0 else 0.0
         if _options(self.environment).team:
             self._sign_up()
             self._assess_once()
+        if self._period:
+            # Users start at random points of one period, so that their requests arrive spread
+            # out, not all together in a burst every period.
+            gevent.sleep(random.uniform(0, self._period))
+        self._next_at = time.perf_counter()
         _Window.users_ready += 1
 
     def _sign_up(self) -> None:
