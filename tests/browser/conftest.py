@@ -37,9 +37,13 @@ def live_server(tmp_path: Path) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """Headless chromium (Debian's), shared by the session's tests."""
+    """Headless chromium (Debian's), shared by the browser tests.
+
+    Package scope, not session: Playwright's sync API runs an event loop on this thread while
+    it is open, and the async tests that run after this package need the thread to themselves.
+    """
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing in CI: {INSTALL_CHROMIUM}", pytrace=False)
