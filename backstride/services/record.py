@@ -67,7 +67,7 @@ class Record:
         from backstride.knowledge import load_knowledge
         from backstride.services.return_to_run import rejudge
 
-        with self.session() as session, session.begin():
+        with self.session() as session, repo.all_or_nothing(session, "save the assessment"):
             saved = repo.save_assessment(
                 session=session, runner_id=self.runner.id, intake=intake, output=output
             )

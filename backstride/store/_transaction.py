@@ -3,7 +3,8 @@
 A store function that finds no transaction open on its session runs in its own and commits it
 (reads too, so that nothing is left open). Inside a caller's `with session.begin():` a write
 runs in a savepoint instead: if it fails, it undoes only itself, raises, and the caller's
-transaction decides what happens to the rest.
+transaction decides what happens to the rest. Inside `all_or_nothing` there is nothing for a
+savepoint to keep: any failure undoes the whole transaction, so writes run without one.
 """
 
 from __future__ import annotations
@@ -12,30 +13,65 @@ import json
 import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session
 
 from backstride.errors import StoreError
 
+#: Set in a session's `info` while `all_or_nothing` holds its transaction open.
+_ALL_OR_NOTHING = "backstride_all_or_nothing"
+
 
 @contextmanager
 def writing(session: Session, action: str) -> Iterator[None]:
     """Run a write all or nothing; `action` completes "Could not ..." in an error message."""
     try:
-        if session.in_transaction():
+        if session.info.get(_ALL_OR_NOTHING):
+            yield
+        elif session.in_transaction():
             with session.begin_nested():
                 yield
         else:
             with session.begin():
-                if session.get_bind().dialect.name == "sqlite":
-                    # Take SQLite's write lock at BEGIN: a second writer then waits its turn
-                    # (busy timeout) instead of failing when its snapshot turns out stale.
-                    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                _lock_sqlite_at_begin(session)
                 yield
     except SQLAlchemyError as exc:
         raise StoreError(f"Could not {action}: {describe(exc)}") from exc
+
+
+@contextmanager
+def all_or_nothing(session: Session, action: str) -> Iterator[None]:
+    """One transaction for several store functions that stand or fall together.
+
+    Any error undoes all of them, so their writes need no savepoints of their own (a savepoint
+    costs two statements per write). Use it only where no error is caught and gone past inside:
+    that is what a savepoint would be for. `action` completes "Could not ..." in an error
+    message.
+    """
+    if session.in_transaction():
+        raise StoreError(
+            f"Could not {action}: a transaction is already open on this session; "
+            "please report this as a bug."
+        )
+    try:
+        with session.begin():
+            _lock_sqlite_at_begin(session)
+            session.info[_ALL_OR_NOTHING] = True
+            try:
+                yield
+            finally:
+                session.info.pop(_ALL_OR_NOTHING, None)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"Could not {action}: {describe(exc)}") from exc
+
+
+def _lock_sqlite_at_begin(session: Session) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        # Take SQLite's write lock at BEGIN: a second writer then waits its turn (busy
+        # timeout) instead of failing when its snapshot turns out stale.
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 @contextmanager
@@ -86,6 +122,42 @@ def json_document(value: Mapping[str, Any], what: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise StoreError(f"Could not save the {what}: it must be a JSON object.")
     return document
+
+
+class EncodedJson(str):
+    """A JSON document already encoded as text: `serialize_json` stores it as it is."""
+
+
+def serialize_json(value: Any) -> str:
+    """The engines' JSON serializer: `json.dumps`, but text already encoded goes as it is,
+    so that a document checked by `encode_document` is not encoded a second time."""
+    if type(value) is EncodedJson:
+        return value
+    return json.dumps(value)
+
+
+class EncodedDocument(NamedTuple):
+    """A document as stored (`text`) and as given back (`document`, plain JSON)."""
+
+    text: EncodedJson
+    document: dict[str, Any]
+
+
+def encode_document(value: Mapping[str, Any], what: str) -> EncodedDocument:
+    """`value` encoded once for storing, and as the plain JSON that reads back from it; or
+    StoreError saying why it cannot be stored. The text is what the engine's own encoding of
+    `json_document(value)` would store."""
+    try:
+        text = json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(
+            f"Could not save the {what}: it is not plain JSON ({exc}). "
+            "Pass the JSON form, e.g. model.model_dump(mode='json')."
+        ) from exc
+    document = json.loads(text)
+    if not isinstance(document, dict):
+        raise StoreError(f"Could not save the {what}: it must be a JSON object.")
+    return EncodedDocument(EncodedJson(text), document)
 
 
 def finite_or_none(value: float | None) -> float | None:

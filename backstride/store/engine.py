@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from backstride.errors import StoreError
+from backstride.store._transaction import serialize_json
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -109,13 +110,16 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     """An engine for `url`: SQLite with foreign keys on (WAL for files), or PostgreSQL.
 
     `postgresql://` and `postgres://` URLs use psycopg 3. The folder of a SQLite file is
-    created when missing.
+    created when missing. JSON columns are encoded by `serialize_json`, which stores a
+    document already encoded by the store as it is.
     """
     parsed = _parse_url(url)
     try:
         if parsed.get_backend_name() == "sqlite":
             return _make_sqlite_engine(parsed, echo=echo)
-        return sa.create_engine(parsed, echo=echo, pool_pre_ping=True)
+        return sa.create_engine(
+            parsed, echo=echo, pool_pre_ping=True, json_serializer=serialize_json
+        )
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreError(
             f"No database driver for {parsed.drivername!r} URLs ({exc}). For PostgreSQL, "
@@ -295,7 +299,11 @@ def _make_sqlite_engine(url: URL, *, echo: bool) -> Engine:
     if in_memory:
         # One shared connection, so every session and thread sees the same memory database.
         engine = sa.create_engine(
-            url, echo=echo, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            url,
+            echo=echo,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+            json_serializer=serialize_json,
         )
     else:
         if not database.startswith("file:"):
@@ -312,6 +320,7 @@ def _make_sqlite_engine(url: URL, *, echo: bool) -> Engine:
             echo=echo,
             connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_S},
             pool_size=_SQLITE_POOL_SIZE,
+            json_serializer=serialize_json,
         )
         turns = WritingTurns(timeout=_SQLITE_BUSY_TIMEOUT_S)
         sa.event.listen(engine, "before_cursor_execute", turns.before_cursor_execute)

@@ -28,7 +28,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backstride.errors import StoreError
-from backstride.store._transaction import json_document, reading, writing
+from backstride.store._transaction import (
+    all_or_nothing,
+    encode_document,
+    json_document,
+    reading,
+    writing,
+)
 from backstride.store.accounts import (
     account_of_runner,
     add_login_failure,
@@ -83,6 +89,7 @@ __all__ = [
     "account_of_runner",
     "add_audit_event",
     "add_login_failure",
+    "all_or_nothing",
     "clear_login_failures",
     "create_account",
     "create_invite",
@@ -241,23 +248,39 @@ def save_assessment(
     output: Mapping[str, Any],
     created_at: datetime | None = None,
 ) -> AssessmentRecord:
-    """Store an assessment: the intake and output JSON as given, and when it was made."""
-    intake_doc = json_document(intake, "assessment intake")
-    output_doc = json_document(output, "assessment output")
-    triage_level = _text_at(output_doc, ("triage", "level"), "assessment output")
-    decision = _text_at(output_doc, ("running", "decision"), "assessment output")
+    """Store an assessment: the intake and output JSON as given, and when it was made.
+
+    Each document is encoded once, here, and stored as that text; the row is written with a
+    plain INSERT, as no row object is needed to give back the record.
+    """
+    intake_doc = encode_document(intake, "assessment intake")
+    output_doc = encode_document(output, "assessment output")
+    triage_level = _text_at(output_doc.document, ("triage", "level"), "assessment output")
+    decision = _text_at(output_doc.document, ("running", "decision"), "assessment output")
+    moment = _now(created_at)
     with writing(session, "save the assessment"):
-        row = AssessmentRow(
-            runner_id=runner_id,
-            created_at=_now(created_at),
-            intake=intake_doc,
-            output=output_doc,
+        inserted = session.connection().execute(
+            _INSERT_ASSESSMENT,
+            {
+                "runner_id": runner_id,
+                "created_at": moment,
+                "intake": intake_doc.text,
+                "output": output_doc.text,
+                "triage_level": triage_level,
+                "running_decision": decision,
+            },
+        )
+        return AssessmentRecord(
+            id=inserted.scalar_one(),
+            created_at=moment,
+            intake=intake_doc.document,
+            output=output_doc.document,
             triage_level=triage_level,
             running_decision=decision,
         )
-        session.add(row)
-        session.flush()
-        return _assessment(row)
+
+
+_INSERT_ASSESSMENT = sa.insert(AssessmentRow).returning(AssessmentRow.id)
 
 
 def list_assessments(*, session: Session, runner_id: int) -> list[AssessmentRecord]:
