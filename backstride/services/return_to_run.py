@@ -129,6 +129,8 @@ def rejudge(*, session: Session, runner_id: int, knowledge: KnowledgeBase) -> Pr
 
     Runs inside the caller's transaction, e.g. the one that has just saved a check-in.
     """
+    if not repo.return_to_run_is_active(session=session, runner_id=runner_id):
+        return None
     current = repo.get_return_to_run(session=session, runner_id=runner_id)
     if current is None or current.status != "active":
         return None

@@ -117,6 +117,7 @@ __all__ = [
     "list_links",
     "list_return_to_run",
     "login_failures",
+    "return_to_run_is_active",
     "revoke_link",
     "save_activities",
     "save_activity_file",
@@ -472,6 +473,22 @@ def get_return_to_run(*, session: Session, runner_id: int) -> ReturnToRunState |
             .limit(1)
         ).one_or_none()
         return _return_to_run(row) if row is not None else None
+
+
+def return_to_run_is_active(*, session: Session, runner_id: int) -> bool:
+    """Whether the runner's current programme is active: one small query, without building the
+    programme (most assessments are saved by runners who have none)."""
+    with reading(session, "read the return-to-run programme"):
+        status = session.connection().execute(_CURRENT_STATUS, {"runner_id": runner_id}).scalar()
+        return status == "active"
+
+
+_CURRENT_STATUS = (
+    sa.select(ReturnToRunRow.status)
+    .where(ReturnToRunRow.runner_id == sa.bindparam("runner_id"))
+    .order_by(ReturnToRunRow.id.desc())
+    .limit(1)
+)
 
 
 def list_return_to_run(*, session: Session, runner_id: int) -> list[ReturnToRunState]:
