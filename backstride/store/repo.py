@@ -298,13 +298,29 @@ def list_assessments(*, session: Session, runner_id: int) -> list[AssessmentReco
 def latest_assessment(*, session: Session, runner_id: int) -> AssessmentRecord | None:
     """The runner's most recent assessment, or None."""
     with reading(session, "read the latest assessment"):
-        row = session.scalars(
-            sa.select(AssessmentRow)
-            .where(AssessmentRow.runner_id == runner_id)
-            .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
-            .limit(1)
-        ).one_or_none()
-        return _assessment(row) if row is not None else None
+        row = (
+            session.connection()
+            .execute(_LATEST_ASSESSMENT, {"runner_id": runner_id})
+            .mappings()
+            .one_or_none()
+        )
+        return AssessmentRecord(**row) if row is not None else None
+
+
+#: The columns of `AssessmentRecord`, read with Core: no row objects to build for one record.
+_LATEST_ASSESSMENT = (
+    sa.select(
+        AssessmentRow.id,
+        AssessmentRow.created_at,
+        AssessmentRow.intake,
+        AssessmentRow.output,
+        AssessmentRow.triage_level,
+        AssessmentRow.running_decision,
+    )
+    .where(AssessmentRow.runner_id == sa.bindparam("runner_id"))
+    .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
+    .limit(1)
+)
 
 
 def _text_at(document: Mapping[str, Any], path: tuple[str, ...], what: str) -> str:
