@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from backstride.knowledge import KnowledgeBase
 from backstride.services.accounts import account_record
@@ -22,19 +23,24 @@ from backstride.services.record import Record
 from backstride.web.auth import TeamConfig, require_runner, team_store
 
 
-def get_record(request: Request) -> Record:
-    """The record of the runner being served: the personal runner, or the signed-in one."""
+async def get_record(request: Request) -> Record:
+    """The record of the runner being served: the personal runner, or the signed-in one.
+
+    Async: personal mode only reads the app's state, which needs no worker thread; team mode
+    reads the runner from the database in one.
+    """
     team = getattr(request.app.state, "team", None)
     if isinstance(team, TeamConfig):
-        return account_record(team_store(request), require_runner(request))
+        return await run_in_threadpool(account_record, team_store(request), require_runner(request))
     record = getattr(request.app.state, "record", None)
     if not isinstance(record, Record):
         raise RuntimeError("the app's store is not open: serve it with its lifespan running")
     return record
 
 
-def get_knowledge(request: Request) -> KnowledgeBase:
-    """The knowledge base the app loaded when it started."""
+async def get_knowledge(request: Request) -> KnowledgeBase:
+    """The knowledge base the app loaded when it started (async: it only reads the app's
+    state, so it needs no worker thread)."""
     knowledge = getattr(request.app.state, "knowledge", None)
     if not isinstance(knowledge, KnowledgeBase):
         raise RuntimeError("the app's knowledge base is not loaded: run it with its lifespan")
