@@ -324,6 +324,10 @@ def import_upload(runner_id: int, spool_path: str, display_name: str) -> dict[st
     }
 
 
+#: What the worker logs once Ctrl+C and SIGTERM finish the upload in hand before stopping.
+READY_LINE = "ready: Ctrl+C or SIGTERM stops after the upload in hand"
+
+
 class UploadWorker(Worker):
     """An rq worker that notices lost workers within `HEARTBEAT_GRACE_SECONDS`, not minutes.
 
@@ -337,6 +341,12 @@ class UploadWorker(Worker):
         if job.timeout and job.timeout > 0:
             interval = int(min(job.timeout - working_time, interval))
         return max(interval, 1) + HEARTBEAT_GRACE_SECONDS
+
+    def _install_signal_handlers(self) -> None:
+        # rq says "Listening on ..." before it takes over Ctrl+C and SIGTERM; this line comes
+        # after, so it is the one that means a stop request will be handled gently.
+        super()._install_signal_handlers()  # type: ignore[no-untyped-call]
+        self.log.info(READY_LINE)
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()  # type: ignore[no-untyped-call]

@@ -20,7 +20,7 @@ from upload_queue_support import (
 )
 
 from backstride.services.record import open_record
-from backstride.services.upload_queue import enqueue_upload
+from backstride.services.upload_queue import READY_LINE, enqueue_upload
 from backstride.settings import Settings
 
 
@@ -107,7 +107,7 @@ def test_sigterm_lets_the_import_in_hand_finish_then_stops(settings, runner_id, 
 def test_an_idle_worker_stops_at_once_on_sigterm(settings, queue, tmp_path):
     log = tmp_path / "worker.log"
     worker = start_worker(settings, queue, output=log)
-    wait_for(lambda: "Listening on" in log.read_text(), what=f"the worker to start ({log})")
+    wait_for(lambda: READY_LINE in log.read_text(), what=f"the worker to start ({log})")
 
     stop_process_group(worker, signal.SIGTERM)
 
