@@ -34,8 +34,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# One test process per core (pytest-xdist): every test has its own database, data folder,
+# queue and port, so they run side by side.
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 test: lint pytest
 
