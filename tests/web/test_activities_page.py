@@ -16,6 +16,7 @@ from report_builders import TODAY, activity, build_record
 from backstride.services.record import open_record
 from backstride.store import repo
 from backstride.web.routes.activities_page import LIST_STEP, UploadQueued
+from backstride.web.routes.uploads import MAX_FILES_PER_REQUEST
 from backstride.web.templating import templates
 from tests.web.test_pages import Page
 
@@ -264,3 +265,13 @@ async def test_a_queued_upload_polls_its_status(client):
     assert 'hx-trigger="every 2s"' in html
     assert "3 files queued" in html
     assert 'href="/activities/uploads/abc"' in html  # without JavaScript: a link to look again
+
+
+async def test_more_files_than_one_upload_takes_is_one_clear_line(client):
+    files = [("files", (f"run{i}.gpx", b"<gpx/>")) for i in range(MAX_FILES_PER_REQUEST + 1)]
+
+    response = await client.post("/activities/upload", files=files)
+
+    assert response.status_code == 422
+    assert f"That is {MAX_FILES_PER_REQUEST + 1} files; nothing was uploaded." in response.text
+    assert "a file." in (await client.get("/activities")).text.split("Files you uploaded")[0]

@@ -251,6 +251,11 @@ def _upload_problem(files: Sequence[UploadFile]) -> str | None:
     """One line saying what is wrong with the files chosen, or None when they can be imported."""
     if not files:
         return f"Choose at least one file to upload: {ACCEPTED_WORDS}."
+    if len(files) > MAX_FILES_PER_REQUEST:
+        return (
+            f"That is {len(files)} files; nothing was uploaded. Upload at most "
+            f"{MAX_FILES_PER_REQUEST} at a time, or the export .zip they came in."
+        )
     for upload in files:
         name = PureWindowsPath(upload.filename or "").name
         if not name.lower().endswith(ACCEPTED_SUFFIXES):

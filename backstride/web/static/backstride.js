@@ -225,14 +225,21 @@ function uploadRefusal(form) {
     return `"${wrong.name}" is not a file Backstride can import; nothing was uploaded. ` +
       "Choose .fit, .gpx or .tcx files (each optionally .gz), or a Strava or Garmin export .zip.";
   }
-  const total = files.reduce((sum, f) => sum + f.size, 0);
+  // The limit is per file; the server takes up to MAX_FILES files in one upload.
   const limit = Number(form.dataset.maxBytes || 0);
-  if (limit && total > limit) {
-    return `These files come to ${(total / 1048576).toFixed(1)} MB, over the limit of ` +
-      `${form.dataset.maxText}; upload them in smaller groups.`;
+  const big = limit ? files.find((f) => f.size > limit) : undefined;
+  if (big) {
+    return `"${big.name}" is ${(big.size / 1048576).toFixed(1)} MB, over the limit of ` +
+      `${form.dataset.maxText} a file; nothing was uploaded.`;
+  }
+  if (files.length > MAX_FILES) {
+    return `That is ${files.length} files; upload at most ${MAX_FILES} at a time.`;
   }
   return null;
 }
+
+/** The most files one upload may carry (the server's MAX_FILES_PER_REQUEST). */
+const MAX_FILES = 32;
 
 function isUploadForm(element) {
   return element instanceof HTMLFormElement && element.hasAttribute("data-upload-form");
