@@ -82,6 +82,18 @@ def upload_activity(
     return JSONResponse(document, status_code=201 if document["imported"] else 200)
 
 
+def safe_file_name(filename: str | None) -> str:
+    """The uploaded file's own name without any folders, with only letters, digits and `.-_ `
+    kept (the rest becomes "_"), at most 120 characters; empty when nothing is left.
+
+    ```python
+    safe_file_name("C:\\\\watch\\\\my run?.FIT")   # 'my run_.FIT'
+    ```
+    """
+    base = PureWindowsPath(filename or "").name  # also splits on "/"
+    return _UNSAFE.sub("_", base).strip(" .")[-120:]
+
+
 def upload_name(filename: str | None) -> str:
     """The uploaded file's own name, without any folders, safe to create; InputInvalid if none.
 
@@ -89,8 +101,7 @@ def upload_name(filename: str | None) -> str:
     upload_name("C:\\\\watch\\\\run.FIT")   # 'run.FIT'
     ```
     """
-    base = PureWindowsPath(filename or "").name  # also splits on "/"
-    base = _UNSAFE.sub("_", base).strip(" .")[-120:]
+    base = safe_file_name(filename)
     if not base.lower().endswith(UPLOAD_SUFFIXES):
         shown = (filename or "")[:60]
         raise InputInvalid(

@@ -50,9 +50,9 @@ from backstride.services.upload_queue import (
     enqueue_upload,
     upload_job,
 )
-from backstride.settings import Settings
 from backstride.web.deps import KnowledgeDep, RecordDep
-from backstride.web.routes.uploads import MAX_FILES_PER_REQUEST, QueueNameDep
+from backstride.web.routes.activities import safe_file_name
+from backstride.web.routes.uploads import MAX_FILES_PER_REQUEST, QueueNameDep, upload_settings
 from backstride.web.templating import team_mode, templates
 
 router = APIRouter(include_in_schema=False)
@@ -165,7 +165,7 @@ def upload_status(
     jobs is "not found", whoever asks.
     """
     ids = [j for j in jobs.split(",") if j][:MAX_FILES_PER_REQUEST]
-    settings = _settings(request)
+    settings = upload_settings(request)
     found = [upload_job(settings, record.runner.id, job_id, record=record) for job_id in ids]
     known = [job for job in found if job is not None]
     if not ids or len(known) != len(ids):
@@ -181,7 +181,7 @@ def _queue_files(
     request: Request, record: Record, files: Sequence[UploadFile], queue: str
 ) -> list[str]:
     """Hand each upload to the upload queue (team mode: a worker imports it); their job ids."""
-    settings = _settings(request)
+    settings = upload_settings(request)
     limit = _upload_limit(request)
     ids = []
     for upload in files:
@@ -189,7 +189,7 @@ def _queue_files(
         job = enqueue_upload(
             settings,
             record.runner.id,
-            _safe_name(upload.filename or ""),
+            (safe_file_name(upload.filename) or "upload"),
             upload.file,
             max_bytes=limit,
             queue_name=queue,
@@ -200,11 +200,6 @@ def _queue_files(
 
 def _status_url(job_ids: Sequence[str]) -> str:
     return f"{UPLOAD_STATUS_PATH}?jobs={','.join(job_ids)}"
-
-
-def _settings(request: Request) -> Settings:
-    settings = getattr(request.app.state, "settings", None)
-    return settings if isinstance(settings, Settings) else Settings()
 
 
 def _jobs_result(record: Record, jobs: Sequence[UploadJob]) -> dict[str, Any]:
@@ -239,7 +234,7 @@ def _import_files(record: Record, files: Sequence[UploadFile]) -> ImportSummary:
         for number, upload in enumerate(files):
             own = Path(folder) / str(number)
             own.mkdir()
-            path = own / _safe_name(upload.filename or "")
+            path = own / (safe_file_name(upload.filename) or "upload")
             upload.file.seek(0)
             with path.open("wb") as out:
                 shutil.copyfileobj(upload.file, out)
@@ -264,13 +259,6 @@ def _upload_problem(files: Sequence[UploadFile]) -> str | None:
                 f"Choose {ACCEPTED_WORDS}."
             )
     return None
-
-
-def _safe_name(filename: str) -> str:
-    """The file's own name without folders, with only letters, digits and `.-_ ` kept."""
-    base = PureWindowsPath(filename).name  # also splits on "/"
-    kept = "".join(c if c.isalnum() or c in ".-_ " else "_" for c in base).strip(" .")
-    return kept[-120:] or "upload"
 
 
 def _answer(

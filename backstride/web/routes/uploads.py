@@ -6,7 +6,6 @@ imports it (services/upload_queue.py). The runner follows each job at the URL an
 
 from __future__ import annotations
 
-import re
 from pathlib import PureWindowsPath
 from typing import Annotated, Any
 
@@ -25,7 +24,7 @@ from backstride.services.upload_queue import (
 from backstride.settings import Settings
 from backstride.web.deps import RecordDep
 from backstride.web.errors import error_response
-from backstride.web.routes.activities import upload_name
+from backstride.web.routes.activities import safe_file_name, upload_name
 
 router = APIRouter(tags=["uploads"])
 
@@ -33,7 +32,6 @@ router = APIRouter(tags=["uploads"])
 MAX_FILES_PER_REQUEST = 32
 _QUEUED = ".fit, .gpx or .tcx (each optionally .gz), or a Strava or Garmin Connect export .zip"
 # Kept in an export's name: letters, digits and a few marks, as for an activity file's name.
-_UNSAFE = re.compile(r"[^\w.\- ]")
 
 
 def upload_settings(request: Request) -> Settings:
@@ -174,7 +172,7 @@ def queued_upload_name(filename: str | None) -> str:
     """
     base = PureWindowsPath(filename or "").name
     if base.lower().rstrip(" .").endswith(".zip"):
-        cleaned = _UNSAFE.sub("_", base).strip(" .")[-120:]
+        cleaned = safe_file_name(base)
         if len(cleaned) > len(".zip"):
             return cleaned
     try:

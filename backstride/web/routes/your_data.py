@@ -15,7 +15,6 @@ Every download's file name carries the date where the runner lives.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -40,6 +39,7 @@ from backstride.services.record import Record
 from backstride.services.report import NothingToReport, report_file
 from backstride.web.auth import clear_session_cookie
 from backstride.web.deps import RecordDep
+from backstride.web.routes.activities import safe_file_name
 from backstride.web.routes.pages import PostedForm
 from backstride.web.templating import team_mode, templates
 
@@ -61,8 +61,6 @@ COUNT_WORDS: dict[str, tuple[str, str]] = {
     "activities": ("activity", "activities"),
     "activity_files": ("original activity file", "original activity files"),
 }
-
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def counted(counts: dict[str, int]) -> list[str]:
@@ -135,7 +133,7 @@ async def restore_upload(request: Request, record: RecordDep) -> HTMLResponse:
             return await _data_page_async(request, record, {"restore": problem})
         folder = Path(tempfile.mkdtemp(prefix="backstride-restore-"))
         try:
-            path = folder / _upload_name(upload.filename)
+            path = folder / (safe_file_name(upload.filename) or "export.zip")
             with path.open("wb") as out:
                 while chunk := await upload.read(1024 * 1024):
                     out.write(chunk)
@@ -225,10 +223,3 @@ def _not_found(request: Request) -> HTMLResponse:
 
 def _runner_day(record: Record) -> dt.date:
     return dt.datetime.now(runner_zone(record)).date()
-
-
-def _upload_name(name: str) -> str:
-    """The uploaded file's own name, made safe to keep in a folder (errors name the file)."""
-    base = re.split(r"[\\/]", name)[-1]
-    cleaned = _UNSAFE_NAME.sub("_", base).strip("._")[:120]
-    return cleaned or "export.zip"
