@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from upload_queue_support import private_queue, require_redis
 
 from backstride.knowledge import KnowledgeBase, load_knowledge
 
@@ -56,3 +57,11 @@ def _fresh_postgres_schema(server: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()
+
+
+@pytest.fixture
+def queue() -> Iterator[str]:
+    """An upload queue of the test's own on the test Redis, removed from Redis afterwards."""
+    require_redis()
+    with private_queue() as name:
+        yield name

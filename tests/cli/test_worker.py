@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from upload_queue_support import (
     gpx_run,
     job_state,
-    private_queue,
     require_redis,
     run_worker,
     start_worker,
@@ -22,13 +20,6 @@ from upload_queue_support import (
 from backstride.services.record import open_record
 from backstride.services.upload_queue import READY_LINE, enqueue_upload
 from backstride.settings import Settings
-
-
-@pytest.fixture
-def queue() -> Iterator[str]:
-    require_redis()
-    with private_queue() as name:
-        yield name
 
 
 @pytest.fixture

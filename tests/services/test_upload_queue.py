@@ -8,7 +8,6 @@ import signal
 import stat
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ from upload_queue_support import (
     gpx_run,
     job_state,
     kill_process_tree,
-    private_queue,
     require_redis,
     run_worker,
     start_worker,
@@ -43,13 +41,6 @@ from backstride.services.upload_queue import (
     upload_job,
 )
 from backstride.settings import Settings
-
-
-@pytest.fixture
-def queue() -> Iterator[str]:
-    require_redis()
-    with private_queue() as name:
-        yield name
 
 
 @pytest.fixture

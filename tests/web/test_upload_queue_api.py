@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 import redis
 from rq import Queue
-from upload_queue_support import export_zip, gpx_run, private_queue, require_redis, run_worker
+from upload_queue_support import export_zip, gpx_run, require_redis, run_worker
 
 from backstride.services.upload_queue import SERIALIZER, enqueue_upload, spool_folder
 from backstride.settings import Settings
@@ -21,13 +21,6 @@ from backstride.web.routes.uploads import upload_queue_name, upload_settings, up
 from .shape import assert_error_shape
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def queue() -> Iterator[str]:
-    require_redis()
-    with private_queue() as name:
-        yield name
 
 
 @pytest.fixture
