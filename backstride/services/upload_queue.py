@@ -349,7 +349,11 @@ class UploadWorker(Worker):
         self.log.info(READY_LINE)
 
     def run_maintenance_tasks(self) -> None:
-        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
+        # rq's maintenance restarts a scheduler process that has stopped. Once a stop has been
+        # asked for (the scheduler stops on the same signal), a restarted one can miss its own
+        # stop signal and keep the worker waiting for it at exit, so it is not restarted then.
+        if not self._stop_requested:
+            super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
         remove_ended_spool_files(self.connection, self.spool_dir)
 
     #: The spool folder maintenance looks in; None leaves spool files to other workers.
