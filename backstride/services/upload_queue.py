@@ -348,6 +348,15 @@ class UploadWorker(Worker):
         super()._install_signal_handlers()  # type: ignore[no-untyped-call]
         self.log.info(READY_LINE)
 
+    def subscribe(self) -> None:
+        # rq's commands over Redis pub/sub (shut a worker down, stop a job) are not used:
+        # Ctrl+C and SIGTERM stop the worker. Without the subscription there is no listening
+        # thread, so none can hold up the exit: with rq 3 and redis-py 8.2, a thread that reads
+        # the unsubscribe reply before it is told to stop waits its whole 60 s for a new
+        # subscription, and the worker's exit waits with it. Nor is any thread running when the
+        # worker forks its scheduler and its work horses.
+        self.log.debug("Worker %s: no command channel; Ctrl+C or SIGTERM stop it", self.name)
+
     def run_maintenance_tasks(self) -> None:
         # rq's maintenance restarts a scheduler process that has stopped. Once a stop has been
         # asked for (the scheduler stops on the same signal), a restarted one can miss its own

@@ -6,6 +6,7 @@ import io
 import os
 import signal
 import stat
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -311,3 +312,23 @@ def _clean_import(tmp_path: Path, data: bytes) -> list[tuple[object, ...]]:
     with open_record(f"sqlite:///{tmp_path / 'clean' / 'clean.db'}") as record:
         import_sources(record, find_sources([export]))
         return _comparable([activity_document(a) for a in list_runner_activities(record)])
+
+
+def test_a_worker_listens_for_no_commands_so_no_thread_holds_up_its_exit(queue):
+    # rq's command channel is a thread that, stopped at the wrong moment, kept a worker from
+    # exiting for 60 s after SIGTERM; Backstride's worker does not open it.
+    from rq import Queue
+
+    from backstride.services.upload_queue import UploadWorker
+
+    connection = redis.Redis.from_url(require_redis())
+    worker = UploadWorker([Queue(queue, connection=connection)], connection=connection)
+    before = set(threading.enumerate())
+
+    worker.subscribe()
+    try:
+        assert worker.pubsub_thread is None
+        assert set(threading.enumerate()) == before
+    finally:
+        worker.unsubscribe()
+        connection.close()
