@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from pinned_time import NOW
 from upload_queue_support import private_queue, require_redis
 
+from backstride.clock import use_clock
 from backstride.knowledge import KnowledgeBase, load_knowledge
 
 
@@ -21,6 +25,15 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         patch.setenv("BACKSTRIDE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
         patch.delenv("BACKSTRIDE_DATABASE_URL", raising=False)
         patch.delenv("BACKSTRIDE_MODE", raising=False)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock() -> Iterator[None]:
+    """Every test runs on the same day, whatever the date: Backstride's clock starts at NOW and
+    ticks with the real one, so moments saved one after another keep their order."""
+    started = time.monotonic()
+    with use_clock(lambda: NOW + timedelta(seconds=time.monotonic() - started)):
         yield
 
 

@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "backstride"
 
 # Layer -> prefixes it must not import.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "clock.py": ("backstride",),
     "domain.py": ("backstride", "pydantic", "sqlalchemy"),
     "errors.py": ("backstride", "pydantic", "sqlalchemy"),
     "contracts": (
@@ -45,6 +46,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "backstride.importers",
         "backstride.reports",
         "backstride.settings",
+        "backstride.clock",
     ),
     "importers": (
         "sqlalchemy",
@@ -112,3 +114,13 @@ def test_the_coach_reads_no_clock_and_no_files():
         source = path.read_text(encoding="utf-8")
         for call in COACH_CALLS:
             assert f"{call}(" not in source, f"{path.name} calls {call}()"
+
+
+def test_only_the_clock_module_reads_the_date_and_time():
+    # Everything else asks backstride.clock, so a test can set one moment for all of it.
+    for path in layer_files("."):
+        if path.name == "clock.py" and path.parent == PACKAGE:
+            continue
+        source = path.read_text(encoding="utf-8")
+        for call in ("date.today(", "datetime.now(", "datetime.utcnow("):
+            assert call not in source, f"{path.relative_to(PACKAGE.parent)} calls {call})"

@@ -87,15 +87,15 @@ def _offer_return_to_run(document):
 
 
 def _with_history(intake, db):
-    import datetime as dt
     import sys
 
     from backstride.services.assess import fill_from_history
     from backstride.services.load import runner_history
     from backstride.services.record import open_record
+    from backstride.services.return_to_run import runner_today
 
     with open_record(db) as record:
-        measured = runner_history(record, today=dt.date.today())
+        measured = runner_history(record, today=runner_today(record))
     filled = fill_from_history(intake, measured)
     if filled is intake:
         sys.stderr.write(

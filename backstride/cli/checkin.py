@@ -44,14 +44,15 @@ def checkin(
         saved_document,
     )
     from backstride.services.record import open_record
+    from backstride.services.return_to_run import runner_today
 
-    if input is None:
+    given = None if input is None else parse_checkin(read_checkin(input), origin=input.name)
+    if given is None:
         require_terminal("--input FILE")
-        checkin = ask_checkin()
-    else:
-        checkin = parse_checkin(read_checkin(input), origin=input.name)
     with open_record(db) as record:
-        saved = save_checkin(record, checkin, today=dt.date.today())
+        today = runner_today(record)
+        checkin = given or ask_checkin(today=today)
+        saved = save_checkin(record, checkin, today=today)
     if format is OutputFormat.json:
         print_json(saved_document(saved))
         return
@@ -92,10 +93,11 @@ def ask_checkin(console: Console | None = None, *, today: dt.date | None = None)
     """Ask the day's questions one by one and return the checked check-in."""
     from rich.console import Console
 
+    from backstride.clock import today_in
     from backstride.services.checkin import parse_checkin
 
     console = console or Console()
-    day = today or dt.date.today()
+    day = today or today_in(None)
     console.print(
         "[bold]Backstride check-in[/bold]: a few numbers about your back today. Press Enter to "
         "skip a question you would rather not answer (safety questions left blank count as 'no')."

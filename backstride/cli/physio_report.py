@@ -60,10 +60,11 @@ def report(
     """Write a report a physio can read in two minutes: triage, pain trend, stage, adherence."""
     from backstride.services.record import open_record
     from backstride.services.report import runner_report
+    from backstride.services.return_to_run import runner_today
 
     chosen, path = _format_and_path(out, format)
-    day = until.date() if until else dt.date.today()
     with open_record(db) as record:
+        day = until.date() if until else runner_today(record)
         result = runner_report(record, today=day, weeks=weeks)
     if chosen is ReportFormat.html:
         from backstride.reports.physio_html import write_html

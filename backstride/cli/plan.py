@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import tempfile
@@ -58,6 +57,7 @@ def plan(
     db: Db = None,
 ) -> None:
     """The next 7 days: return-to-run sessions, strength, cross-training and daily mobility."""
+    from backstride.clock import utc_now
     from backstride.services.plan import (
         parse_run_days,
         plan_calendar,
@@ -68,6 +68,7 @@ def plan(
         week_ahead,
     )
     from backstride.services.record import open_record
+    from backstride.services.return_to_run import runner_today
 
     chosen = parse_run_days(days) if days is not None else None
     with open_record(db) as record:
@@ -79,9 +80,9 @@ def plan(
                 f"backstride: your run days are now {run_days_text(chosen) or 'none'}; "
                 f"change them with --days\n"
             )
-        week = week_ahead(record, today=dt.date.today())
+        week = week_ahead(record, today=runner_today(record))
     if format is PlanFormat.ics:
-        _write(plan_calendar(week, now=dt.datetime.now(dt.UTC)), out)
+        _write(plan_calendar(week, now=utc_now()), out)
     elif format is PlanFormat.json:
         import json
 

@@ -41,9 +41,10 @@ def progress(
     """Your progress: morning pain, session pain, weekly distance and return-to-run stage."""
     from backstride.services.progress import runner_progress
     from backstride.services.record import open_record
+    from backstride.services.return_to_run import runner_today
 
-    day = until.date() if until else dt.date.today()
     with open_record(db) as record:
+        day = until.date() if until else runner_today(record)
         result = runner_progress(record, until=day, weeks=weeks)
     if plot is not None:
         from backstride.reports.progress import plot_progress
@@ -58,7 +59,8 @@ def _print_weeks(result: Progress, plot: Path | None) -> None:
 
     console = Console()
     if result.is_empty:
-        console.print(f"Nothing to show yet: {result.empty_message()}.")
+        message = result.empty_message()
+        console.print(f"{message[0].upper()}{message[1:]}.")
         return
     table = Table(
         title=f"Your last {len(result.weeks)} weeks (morning pain: weekly average, 0-10)",

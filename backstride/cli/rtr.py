@@ -35,7 +35,7 @@ def start(db: Db = None) -> None:
     from backstride.services.return_to_run import start_programme, status_document
 
     with open_record(db) as record:
-        started = start_programme(record, today=dt.date.today())
+        started = start_programme(record)
     console = Console()
     document = status_document(started.programme)
     if started.already_active:

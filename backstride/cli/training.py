@@ -57,9 +57,10 @@ def load(
     """Weekly running load, with warnings when it rises too fast."""
     from backstride.services.load import load_document, runner_load
     from backstride.services.record import open_record
+    from backstride.services.return_to_run import runner_today
 
-    day = until.date() if until else dt.date.today()
     with open_record(db) as record:
+        day = until.date() if until else runner_today(record)
         report = runner_load(record, weeks=weeks, until=day)
     document: dict[str, Any] = load_document(report)
     if plot is not None:

@@ -26,7 +26,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Literal
 
@@ -34,6 +34,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from backstride.clock import utc_now
 from backstride.errors import BackstrideError, InputInvalid
 from backstride.services.data import forget_everything
 from backstride.services.profile import checked_time_zone
@@ -390,4 +391,4 @@ def _decoy_hash() -> str:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now if now is not None else datetime.now(UTC)
+    return now if now is not None else utc_now()

@@ -14,10 +14,11 @@ for line in audit_log(record):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from backstride.clock import utc_now
 from backstride.errors import InputInvalid
 from backstride.services.record import Record
 from backstride.store import Account, Store, repo
@@ -62,7 +63,7 @@ def record_view(
             runner_id=runner_id,
             actor=clinician,
             action=f"view:{view}",
-            now=now or datetime.now(UTC),
+            now=now or utc_now(),
         )
 
 

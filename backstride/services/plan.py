@@ -3,8 +3,8 @@
 ```python
 with open_record(db) as record:
     save_run_days(record, parse_run_days("mon,wed,fri"))
-    week = week_ahead(record, today=date.today())
-calendar_bytes = plan_calendar(week, now=datetime.now(UTC))
+    week = week_ahead(record, today=runner_today(record))
+calendar_bytes = plan_calendar(week, now=utc_now())
 ```
 
 The stage comes from the runner's return-to-run programme (stage 1 until one starts). The

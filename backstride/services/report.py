@@ -6,7 +6,7 @@
 
 ```python
 with open_record(db) as record:
-    report = runner_report(record, today=date.today())
+    report = runner_report(record, today=runner_today(record))
 write_pdf(report, Path("report.pdf"))
 ```
 
@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from backstride.clock import today_in
 from backstride.coach.training_load import LoadReport, WeeklyIncreaseFlag, week_start
 from backstride.errors import BackstrideError
 from backstride.knowledge import KnowledgeBase, load_knowledge
@@ -145,7 +146,7 @@ def report_file(
     """
     if file_format not in REPORT_FORMATS:
         raise ValueError(f"unknown report format {file_format!r}; choose pdf or html")
-    day = today or dt.datetime.now(runner_zone(record)).date()
+    day = today or today_in(runner_zone(record))
     report = runner_report(record, today=day, weeks=weeks, knowledge=knowledge)
     if file_format == "html":
         from backstride.reports.physio_html import html_text

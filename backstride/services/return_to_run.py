@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from backstride.clock import today_in
 from backstride.coach.return_to_run import (
     Decision,
     NextSession,
@@ -71,7 +72,7 @@ class ProgrammeStarted:
 
 def runner_today(record: Record) -> dt.date:
     """Today's date where the runner lives."""
-    return dt.datetime.now(runner_zone(record)).date()
+    return today_in(runner_zone(record))
 
 
 def start_programme(

@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from backstride.clock import utc_now
 from backstride.errors import BackstrideError, InputInvalid
 from backstride.services.audit import LINKED, REVOKED, write_event
 from backstride.services.record import Record
@@ -166,4 +167,4 @@ def _code_digest(raw: str) -> str:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now if now is not None else datetime.now(UTC)
+    return now if now is not None else utc_now()

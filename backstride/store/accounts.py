@@ -15,7 +15,7 @@ with store.session() as session:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal, cast
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backstride.clock import utc_now
 from backstride.errors import StoreError
 from backstride.store._transaction import reading, writing
 from backstride.store.tables import (
@@ -266,4 +267,4 @@ def _delete(session: Session, statement: sa.Delete) -> int:
 
 
 def _now(now: datetime | None) -> datetime:
-    return now if now is not None else datetime.now(UTC)
+    return now if now is not None else utc_now()

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, undefer
 
+from backstride.clock import utc_now
 from backstride.domain import Activity
 from backstride.errors import StoreError
 from backstride.store._transaction import clean_text, finite_or_none, reading, writing
@@ -52,7 +53,7 @@ def save_activities(
     None) and the number of duplicates skipped.
     """
     batch = [_checked(activity) for activity in activities]
-    imported_at = now if now is not None else datetime.now(UTC)
+    imported_at = now if now is not None else utc_now()
     with writing(session, "save the activities"):
         keys = _existing_keys(session, runner_id, batch)
         starts = _existing_starts(session, runner_id, batch)
@@ -130,7 +131,7 @@ def save_activity_file(
                 file_name=clean_text(file_name),
                 size_bytes=len(content),
                 content=bytes(content),
-                stored_at=now if now is not None else datetime.now(UTC),
+                stored_at=now if now is not None else utc_now(),
             )
         )
         session.flush()

@@ -19,7 +19,7 @@ and sessions in `backstride.store.accounts`, its invites, links and audit log in
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backstride.clock import utc_now
 from backstride.errors import StoreError
 from backstride.store._transaction import (
     all_or_nothing,
@@ -139,7 +140,7 @@ _STATUSES: dict[str, ReturnToRunStatus] = {
 
 
 def _now(now: datetime | None) -> datetime:
-    return now if now is not None else datetime.now(UTC)
+    return now if now is not None else utc_now()
 
 
 # Runners ---------------------------------------------------------------------------------------

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from backstride.clock import utc_now
 from backstride.knowledge import load_knowledge
 from backstride.services.accounts import check_team_settings, open_team_store
 from backstride.services.record import open_record
@@ -108,7 +109,7 @@ def create_app(
     if team:
         secret = (settings.secret_key or "").encode()
         config = TeamConfig(
-            secret_key=secret, secure_cookies=settings.secure_cookies, clock=clock or _utc_now
+            secret_key=secret, secure_cookies=settings.secure_cookies, clock=clock or utc_now
         )
         # Before any route is added: each route takes the app's dependencies when added.
         install_team_mode(app, config)
@@ -184,10 +185,6 @@ def _size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):g} MB"
     return f"{size / 1024:g} KB" if size >= 1024 else f"{size} bytes"
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _version() -> str:

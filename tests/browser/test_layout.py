@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from builders import SAMPLE_CHECKIN, SAMPLE_INTAKE
+from pinned_time import TODAY
 from playwright.sync_api import Browser, expect
 
 from backstride.settings import Settings
@@ -50,7 +51,7 @@ PAGES = {
 
 def _seed(base_url: str) -> None:
     """Fill the record as a runner's first week would: an assessment, check-ins, an activity."""
-    today = dt.date.today()
+    today = TODAY
     with httpx.Client(base_url=base_url, timeout=30) as client:
         client.post("/api/v1/assess", json=SAMPLE_INTAKE).raise_for_status()
         for days_ago, pain in enumerate([2, 1, 3, 2, 2, 1, 3]):

@@ -1,4 +1,4 @@
-"""Run the command line in-process, as a user would from a shell."""
+"""Run the command line in-process, as a user would from a shell, on a terminal of a set width."""
 
 from __future__ import annotations
 
@@ -17,11 +17,17 @@ class Result:
     err: str
 
 
+#: The width Rich lays text out in, whatever the terminal the tests run in.
+COLUMNS = 80
+
+
 @pytest.fixture
 def run_cli(capsys, monkeypatch):
-    """Call `backstride ARGS...`; returns the exit code and what it printed."""
+    """Call `backstride ARGS...` on a terminal `columns` wide; returns the exit code and what it
+    printed."""
 
-    def run(*args: str, stdin_tty: bool = False) -> Result:
+    def run(*args: str, stdin_tty: bool = False, columns: int = COLUMNS) -> Result:
+        monkeypatch.setenv("COLUMNS", str(columns))
         monkeypatch.setattr(sys, "argv", ["backstride", *args])
         monkeypatch.setattr(sys.stdin, "isatty", lambda: stdin_tty, raising=False)
         code = 0

@@ -5,16 +5,16 @@ from __future__ import annotations
 import io
 import json
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from builders import SAMPLE_CHECKIN
+from pinned_time import TODAY
 
 from backstride.contracts.intake import RED_FLAG_NAMES
 from backstride.services.record import open_record
 from backstride.store import repo
 
-TODAY = date.today()
 DAY = TODAY - timedelta(days=3)
 
 

@@ -21,7 +21,6 @@ def test_readme_intake_is_the_example_file_and_follows_the_contract():
 
 
 def test_sample_report_is_what_assess_prints(run_cli, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NO_COLOR", "1")
     result = run_cli("assess", "--input", str(ROOT / "examples" / "intake.json"))
     printed = "\n".join(line.rstrip() for line in result.out.splitlines())

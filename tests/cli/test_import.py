@@ -84,12 +84,9 @@ def test_a_broken_file_fails_alone_and_the_exit_code_says_so(run_cli, folder, tm
 
 
 @needs_corpus
-def test_the_text_summary_names_each_skipped_and_failed_file(
-    run_cli, folder, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("COLUMNS", "400")
+def test_the_text_summary_names_each_skipped_and_failed_file(run_cli, folder, tmp_path):
     shutil.copy(BROKEN, folder / BROKEN.name)
-    result = run_cli("import", str(folder), "--db", f"sqlite:///{tmp_path / 'r.db'}")
+    result = run_cli("import", str(folder), "--db", f"sqlite:///{tmp_path / 'r.db'}", columns=400)
     text = " ".join(result.out.split())
     assert "activities added" in text
     assert f"skipped │ watch/{SETTINGS.name} │ not an activity (settings file)" in text

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from icalendar import Calendar
+from pinned_time import TODAY
 
 from backstride.services.record import open_record
 from backstride.store import ReturnToRunState, repo
@@ -59,7 +60,7 @@ def test_json_lists_seven_days_with_doses(run_cli, db):
     result = run_cli("plan", "--days", "sat", "--format", "json", "--db", db)
     assert result.code == 0, result.err
     document = json.loads(result.out)
-    assert document["start"] == dt.date.today().isoformat()
+    assert document["start"] == TODAY.isoformat()
     assert len(document["days"]) == 7
     kinds = [day["kind"] for day in document["days"]]
     assert kinds.count("run") == 1
@@ -80,7 +81,7 @@ def test_ics_file_imports_as_seven_events(run_cli, db, tmp_path):
     calendar = Calendar.from_ical(out.read_bytes())
     events = calendar.walk("VEVENT")
     assert len(events) == 7
-    today = dt.date.today()
+    today = TODAY
     assert [e.decoded("DTSTART") for e in events] == [today + dt.timedelta(i) for i in range(7)]
     runs = [e for e in events if "Stage 1: Brisk walk" in str(e["SUMMARY"])]
     assert len(runs) == 3
@@ -113,7 +114,7 @@ def test_an_out_file_in_a_missing_folder_is_a_plain_error(run_cli, db, tmp_path)
 
 def test_a_stopped_programme_is_explained_not_planned(run_cli, db):
     with open_record(db) as record, record.session() as session:
-        state = ReturnToRunState(started_on=dt.date.today(), stage=2, status="stopped")
+        state = ReturnToRunState(started_on=TODAY, stage=2, status="stopped")
         repo.save_return_to_run(session=session, runner_id=record.runner.id, state=state)
     result = run_cli("plan", "--days", "mon", "--db", db)
     assert result.code == 1

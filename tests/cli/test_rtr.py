@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from builders import SAMPLE_INTAKE, intake_dict
+from pinned_time import TODAY
 
-TODAY = date.today()
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 

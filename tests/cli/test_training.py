@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from pinned_time import TODAY
 
 from backstride.domain import Activity
 from backstride.store import open_store, repo
@@ -130,7 +131,7 @@ def test_activities_when_there_are_none(run_cli, tmp_path):
 
 def test_assess_with_history_quotes_the_runners_real_weeks(run_cli, tmp_path):
     url = f"sqlite:///{tmp_path / 'history.db'}"
-    this_monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    this_monday = TODAY - dt.timedelta(days=TODAY.weekday())
     weekly = [20, 22, 24, 33]  # the last four complete weeks, oldest first
     runs = []
     for weeks_ago, km in zip(range(4, 0, -1), weekly, strict=True):

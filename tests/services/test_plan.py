@@ -9,6 +9,7 @@ import hashlib
 import pytest
 from icalendar import Calendar
 
+from backstride.clock import utc_now
 from backstride.domain import Activity
 from backstride.errors import BackstrideError, InputInvalid
 from backstride.services.checkin import parse_checkin
@@ -175,14 +176,14 @@ def test_a_warning_sign_at_a_check_in_gives_no_plan(record, warning):
     with pytest.raises(BackstrideError, match="reports a warning sign"):
         week_ahead(record, today=MON)
     # A new assessment asks the questions again: the older check-in no longer stops the plan.
-    save_assessment(record, when=dt.datetime.now(UTC) + dt.timedelta(seconds=1))
+    save_assessment(record, when=utc_now() + dt.timedelta(seconds=1))
     assert week_ahead(record, today=MON).plan.days
 
 
 def test_a_warning_sign_in_todays_check_in_gives_no_plan_even_after_an_assessment(record):
     # The same rule as `rtr start`: today's check-in speaks for today, whenever it was saved.
     save_checkin(record, MON, red_flags={"fever_or_unwell": True})
-    save_assessment(record, when=dt.datetime.now(UTC) + dt.timedelta(seconds=1))
+    save_assessment(record, when=utc_now() + dt.timedelta(seconds=1))
     with pytest.raises(BackstrideError, match="check-in of Monday 2 March 2026 reports a warning"):
         week_ahead(record, today=MON)
     assert week_ahead(record, today=MON + dt.timedelta(days=1)).plan.days

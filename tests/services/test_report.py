@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 
+import pinned_time
 import pytest
 from builders import sample_intake
 from pypdf import PdfReader
@@ -168,7 +169,7 @@ def test_an_assessment_alone_makes_a_report(database_url):
             intake=intake_document(intake),
             output=assessment_document(assess_intake(intake)),
         )
-    report = report_of(database_url, today=dt.date.today())
+    report = report_of(database_url, today=pinned_time.TODAY)
     assert report.progress.is_empty and report.return_to_run is None
     assert report.adherence is not None and report.adherence.days_done == 0
     assert (

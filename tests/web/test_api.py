@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from builders import SAMPLE_INTAKE, intake_dict
+from pinned_time import TODAY
 
 from backstride.web.routes import API_PREFIX as API
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.anyio
 
 
 def days_ago(days: int) -> str:
-    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+    return (TODAY - dt.timedelta(days=days)).isoformat()
 
 
 async def test_assess_answers_the_assessment_contract_and_keeps_it(client):
@@ -138,4 +139,4 @@ async def test_load_defaults_to_twelve_weeks_up_to_today(client):
     document = (await client.get(f"{API}/load")).json()
 
     assert len(document["weeks"]) == 12
-    assert dt.date.fromisoformat(document["until"]) >= dt.date.today() - dt.timedelta(days=1)
+    assert document["until"] == TODAY.isoformat()

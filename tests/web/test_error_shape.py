@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from builders import intake_dict
+from pinned_time import TODAY
 
 from backstride.web.routes import API_PREFIX as API
 
@@ -14,7 +15,7 @@ from .shape import assert_error_shape
 
 pytestmark = pytest.mark.anyio
 
-TOMORROW = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+TOMORROW = (TODAY + dt.timedelta(days=2)).isoformat()
 JSON = {"Content-Type": "application/json"}
 
 # (id, method, path, request keywords, status, the start of the one-line error)

@@ -6,12 +6,12 @@ deleting touches only the runner served.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
 from pathlib import Path
 
+import pinned_time
 import pytest
 from builders import SAMPLE_CHECKIN, SAMPLE_INTAKE
 from pypdf import PdfReader
@@ -29,7 +29,7 @@ TODAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 async def keep_assessment_and_checkin(client) -> None:
     assert (await client.post("/api/v1/assess", json=SAMPLE_INTAKE)).status_code == 200
-    today = dt.date.today().isoformat()
+    today = pinned_time.TODAY.isoformat()
     checkin = {**SAMPLE_CHECKIN, "date": today}
     assert (await client.post("/api/v1/checkins", json=checkin)).status_code in (200, 201)
 

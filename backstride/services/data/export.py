@@ -9,10 +9,11 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from backstride.clock import utc_now
 from backstride.domain import Activity
 from backstride.errors import InputInvalid
 from backstride.services.data.archive import (
@@ -42,7 +43,7 @@ def export_record(record: Record, out: Path, *, now: datetime | None = None) -> 
 
     Original files are streamed from the database a few at a time, so memory stays bounded.
     """
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     with _replacing(out) as stream:
         with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             writer = ArchiveWriter(archive, moment)

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from backstride.clock import utc_now
 from backstride.errors import BackstrideError, StoreError
 from backstride.knowledge import KnowledgeBase
 from backstride.services.plan import (
@@ -111,7 +112,7 @@ def plan_ics(request: Request, record: RecordDep, knowledge: KnowledgeDep) -> Re
     state = _plan_state(record, knowledge)
     if state.week is None:
         return _page(request, record, knowledge, state, status_code=409)
-    calendar = plan_calendar(state.week, now=dt.datetime.now(dt.UTC))
+    calendar = plan_calendar(state.week, now=utc_now())
     name = f"backstride-week-{state.week.plan.start.isoformat()}.ics"
     return Response(
         calendar,

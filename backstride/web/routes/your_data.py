@@ -14,7 +14,6 @@ Every download's file name carries the date where the runner lives.
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,9 +33,9 @@ from backstride.services.data import (
     record_counts,
     restore_record,
 )
-from backstride.services.load import runner_zone
 from backstride.services.record import Record
 from backstride.services.report import NothingToReport, report_file
+from backstride.services.return_to_run import runner_today
 from backstride.web.auth import clear_session_cookie
 from backstride.web.deps import RecordDep
 from backstride.web.routes.activities import safe_file_name
@@ -104,7 +103,7 @@ def report_download(request: Request, file_format: str, record: RecordDep) -> Re
 def export_download(request: Request, record: RecordDep) -> Response:
     """Everything kept about the runner as a zip; the temporary copy goes once it is sent."""
     folder = Path(tempfile.mkdtemp(prefix="backstride-export-"))
-    name = f"backstride-export-{_runner_day(record).isoformat()}.zip"
+    name = f"backstride-export-{runner_today(record).isoformat()}.zip"
     try:
         export_record(record, folder / name)
     except BackstrideError as exc:
@@ -219,7 +218,3 @@ def _not_found(request: Request) -> HTMLResponse:
         {"what": "There is no such download. The report comes as PDF or HTML."},
         status_code=404,
     )
-
-
-def _runner_day(record: Record) -> dt.date:
-    return dt.datetime.now(runner_zone(record)).date()

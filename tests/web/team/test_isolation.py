@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 from builders import SAMPLE_INTAKE
 from fastapi.routing import iter_route_contexts
+from pinned_time import TODAY
 
 from .conftest import Browser, Team
 from .test_sharing_pages import invite_code, link
@@ -45,7 +45,7 @@ class Cast:
 
 
 def _gpx() -> bytes:
-    day = datetime.now(UTC).date().isoformat()
+    day = TODAY.isoformat()
     points = "".join(
         f'<trkpt lat="45.0" lon="{6.0 + 0.0019 * minute:.4f}"><ele>300</ele>'
         f"<time>{day}T07:{minute:02d}:00Z</time></trkpt>"
@@ -64,7 +64,7 @@ async def _cast(team: Team) -> Cast:
     headers = zelda.headers()
     assessed = await zelda.post(f"{API}/assess", json=SAMPLE_INTAKE, headers=headers)
     assert assessed.status_code == 200, assessed.text
-    today = datetime.now(UTC).date().isoformat()
+    today = TODAY.isoformat()
     checkin = {"date": today, "morning_pain": 2, "notes": NOTE}
     assert (await zelda.post(f"{API}/checkins", json=checkin, headers=headers)).is_success
     files = {"file": (FILE, _gpx(), "application/gpx+xml")}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pytest
 from builders import SAMPLE_INTAKE
+from pinned_time import TODAY
 
 from .conftest import Browser, Team
 
@@ -40,7 +40,7 @@ async def fill_record(runner: Browser, note: str = "felt fine") -> None:
     assessed = await runner.post(f"{API}/assess", json=SAMPLE_INTAKE, headers=runner.headers())
     assert assessed.status_code == 200, assessed.text
     # The runner's today (UTC), which the pain diary view counts back from.
-    today = datetime.now(UTC).date().isoformat()
+    today = TODAY.isoformat()
     checkin = {"date": today, "morning_pain": 3, "notes": note}
     saved = await runner.post(f"{API}/checkins", json=checkin, headers=runner.headers())
     assert saved.status_code in (200, 201), saved.text
