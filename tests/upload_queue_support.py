@@ -137,11 +137,25 @@ def run_worker(settings: Settings, queue: str, *extra: str) -> subprocess.Comple
     )
 
 
+#: How long a worker may take to stop once signalled before the test fails.
+STOP_TIMEOUT_S = 60
+
+
 def stop_process_group(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
-    """Send `sig` to the worker's process group, and wait for the worker."""
+    """Send `sig` to the worker's process group, and wait for the worker.
+
+    A worker that does not stop in time is killed with everything below it before the test
+    fails, so no process outlives its test (a Popen left running would warn in a later one).
+    """
     with suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    process.wait(timeout=60)
+    try:
+        process.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        kill_process_tree(process)
+        pytest.fail(
+            f"the worker did not stop within {STOP_TIMEOUT_S} s of {signal.Signals(sig).name}"
+        )
 
 
 def kill_process_tree(process: subprocess.Popen[bytes]) -> None:
@@ -153,7 +167,7 @@ def kill_process_tree(process: subprocess.Popen[bytes]) -> None:
     for pid in pids:
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    process.wait(timeout=60)
+    process.wait(timeout=STOP_TIMEOUT_S)
 
 
 def _descendants(pid: int) -> list[int]:

@@ -104,7 +104,12 @@ def test_serve_answers_over_http(tmp_path):
         document, headers = _get_when_up(f"http://127.0.0.1:{port}/api/v1/openapi.json", server)
     finally:
         server.terminate()
-        _, err = server.communicate(timeout=20)
+        try:
+            _, err = server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()  # never leave the server running past its test
+            server.communicate()
+            raise
     assert "/api/v1/assess" in document["paths"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "server" not in {name.lower() for name in headers}
