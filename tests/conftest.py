@@ -11,11 +11,19 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 from pinned_time import NOW
 from upload_queue_support import private_queue, require_redis
 
 from backstride.clock import use_clock
 from backstride.knowledge import KnowledgeBase, load_knowledge
+
+# Property tests judge behaviour, never speed: no deadline and no too-slow health check, so a
+# busy machine cannot fail them. In CI (CI set) each test draws the same examples every run,
+# so a run fails only for a change in the code; elsewhere new examples are tried each time.
+settings.register_profile("backstride", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("backstride-ci", settings.get_profile("backstride"), derandomize=True)
+settings.load_profile("backstride-ci" if os.environ.get("CI") else "backstride")
 
 
 @pytest.fixture(scope="session", autouse=True)

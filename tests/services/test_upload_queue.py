@@ -96,7 +96,6 @@ def test_an_upload_waits_in_a_private_spool_file_and_redis_holds_no_activity_dat
 
 def test_a_job_queued_while_no_worker_runs_is_imported_when_one_starts(settings, runner_id, queue):
     job_id = enqueue(settings, runner_id, queue, "run.gpx", gpx_run(4))
-    time.sleep(0.5)
     assert job_state(settings, runner_id, job_id).state == "queued"
 
     finished = run_worker(settings, queue)
