@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from backstride.form.metrics import RUNNING_CADENCE_SPM, FormMetrics
 from backstride.knowledge.models import FormFinding as FindingRule
@@ -28,6 +29,19 @@ class FormFinding:
     advice: str
     cues: tuple[str, ...]
     sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FormEvidence:
+    """The findings of a runner's latest usable form analysis, handed to an assessment."""
+
+    analysed_on: date
+    findings: tuple[FormFinding, ...]
+
+    @property
+    def cues(self) -> tuple[str, ...]:
+        """The cues the findings call for, once each, the first finding's first."""
+        return tuple(dict.fromkeys(cue for f in self.findings for cue in f.cues))
 
 
 def _evidence(finding_id: str) -> Callable[[Evidence], Evidence]:

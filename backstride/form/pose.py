@@ -76,9 +76,16 @@ class MediaPipePose:
                 min_detection_confidence=0.5,
                 min_tracking_confidence=0.5,
             )
+        self._started = False
 
     def estimate(self, rgb: Frame) -> tuple[Array, Array] | None:
-        result = self._pose.process(rgb)
+        if not self._started:
+            # The graph logs its start-up lines while it runs the first frame.
+            self._started = True
+            with _quiet_native_logs():
+                result = self._pose.process(rgb)
+        else:
+            result = self._pose.process(rgb)
         landmarks = result.pose_landmarks
         if landmarks is None:
             return None
