@@ -10,10 +10,17 @@ VENDOR_STAMP := $(VENDOR)/.installed
 
 install: $(STAMP) $(VENDOR_STAMP)
 
-$(STAMP): pyproject.toml
+# The pose model for running-form analysis is inside the mediapipe 0.10.21 wheel (newer releases
+# download it at run time). It is installed without its own requirements, which would add jax,
+# jaxlib, sounddevice, sentencepiece and a second OpenCV (about 600 MB) that pose does not use;
+# what pose needs is in pyproject.toml. pip may note those unused requirements as missing.
+MEDIAPIPE := mediapipe==0.10.21
+
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps '$(MEDIAPIPE)'
 	touch $(STAMP)
 
 # The web app's scripts (htmx, Chart.js) come from the npm registry at install time, pinned by

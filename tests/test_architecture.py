@@ -48,6 +48,23 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "backstride.settings",
         "backstride.clock",
     ),
+    "form": (
+        "sqlalchemy",
+        "alembic",
+        "fastapi",
+        "typer",
+        "click",
+        "rich",
+        "backstride.store",
+        "backstride.services",
+        "backstride.cli",
+        "backstride.web",
+        "backstride.importers",
+        "backstride.coach",
+        "backstride.reports",
+        "backstride.settings",
+        "backstride.clock",
+    ),
     "importers": (
         "sqlalchemy",
         "backstride.store",
@@ -79,6 +96,19 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 }
 # The coach must not read the clock or the disk: it is given `today` and its data.
 COACH_CALLS = ("date.today", "datetime.now", "time.time", "open")
+
+# The pure part of form analysis (keypoint arrays in; metrics, quality and findings out) keeps
+# the coach's rules: no video, no model, no files, no clock. The rest of backstride.form (video,
+# pose, tracking, drawing) does the I/O around it.
+FORM_PURE = ("track", "cleaning", "steps", "metrics", "quality", "findings", "analysis")
+FORM_IO = (
+    "av",
+    "cv2",
+    "mediapipe",
+    "PIL",
+    "matplotlib",
+    *(f"backstride.form.{name}" for name in ("video", "pose", "tracking", "drawing")),
+)
 
 
 def imported_modules(path: Path) -> list[str]:
@@ -124,3 +154,21 @@ def test_only_the_clock_module_reads_the_date_and_time():
         source = path.read_text(encoding="utf-8")
         for call in ("date.today(", "datetime.now(", "datetime.utcnow("):
             assert call not in source, f"{path.relative_to(PACKAGE.parent)} calls {call})"
+
+
+@pytest.mark.parametrize("module", FORM_PURE)
+def test_the_pure_form_analysis_does_no_io(module):
+    path = PACKAGE / "form" / f"{module}.py"
+    for name in imported_modules(path):
+        for prefix in FORM_IO:
+            assert not (name == prefix or name.startswith(prefix + ".")), f"{module} imports {name}"
+    source = path.read_text(encoding="utf-8")
+    for call in COACH_CALLS:
+        assert f"{call}(" not in source, f"form/{module}.py calls {call}()"
+
+
+def test_the_coach_uses_only_the_pure_form_analysis():
+    for path in layer_files("coach"):
+        for name in imported_modules(path):
+            if name.startswith("backstride.form."):
+                assert name.removeprefix("backstride.form.") in FORM_PURE, f"{path.name}: {name}"

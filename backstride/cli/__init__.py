@@ -15,6 +15,7 @@ from backstride.cli import assess as _assess
 from backstride.cli import checkin as _checkin
 from backstride.cli import data as _data
 from backstride.cli import db as _db
+from backstride.cli import form as _form
 from backstride.cli import importing as _importing
 from backstride.cli import kb as _kb
 from backstride.cli import physio_report as _physio_report
@@ -38,6 +39,7 @@ app = typer.Typer(
 app.command("assess")(_assess.assess)
 app.command("checkin")(_checkin.checkin)
 app.command("import")(_importing.import_files)
+app.command("form")(_form.form)
 app.command("activities")(_training.activities)
 app.command("load")(_training.load)
 app.command("progress")(_progress.progress)

@@ -55,7 +55,7 @@ def assess(
         intake = parse_intake(given, origin=input.name)
     if history:
         intake = _with_history(intake, db)
-    document = assessment_document(assess_intake(intake))
+    document = assessment_document(assess_intake(intake, form=_latest_form(db)))
     # The report comes first: a runner must see the triage even if the record cannot be written.
     if format is OutputFormat.json:
         print_json(document)
@@ -70,6 +70,20 @@ def assess(
             record.save_assessment(given, document)
         if format is OutputFormat.text:
             _offer_return_to_run(document)
+
+
+def _latest_form(db):
+    """The findings of the latest usable form analysis in the record, if any. A record that
+    cannot be read gives none: the triage must be shown whatever happens to the store."""
+    from backstride.errors import StoreError
+    from backstride.services.form import latest_form_evidence
+    from backstride.services.record import open_record
+
+    try:
+        with open_record(db) as record:
+            return latest_form_evidence(record)
+    except StoreError:
+        return None
 
 
 def _offer_return_to_run(document):

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from backstride.coach.training_load import WEEKLY_INCREASE_LIMIT_PCT, more_than
 from backstride.contracts.intake import Intake
+from backstride.form.findings import FormEvidence
 from backstride.knowledge.models import KnowledgeBase
 
 Recogniser = Callable[[Intake], str | None]
@@ -48,10 +49,28 @@ class FactorFinding:
     helps: tuple[str, ...]
 
 
-def recognise_factors(intake: Intake, knowledge: KnowledgeBase) -> tuple[FactorFinding, ...]:
-    """Every contributing factor the intake shows, with the evidence in the runner's numbers."""
+def recognise_factors(
+    intake: Intake, knowledge: KnowledgeBase, form: FormEvidence | None = None
+) -> tuple[FactorFinding, ...]:
+    """Every contributing factor the intake shows, with the evidence in the runner's numbers.
+
+    `form` is the runner's latest usable form analysis: its findings are the evidence of
+    `poor_running_form`, quoting what was measured, with their sources added to the factor's.
+    """
     factors = knowledge.memo("factors_by_id", lambda kb: {f.id: f for f in kb.factors})
     findings = []
+    if form is not None and form.findings:
+        factor = factors["poor_running_form"]
+        sources = dict.fromkeys([*factor.sources, *(s for f in form.findings for s in f.sources)])
+        findings.append(
+            FactorFinding(
+                factor.id,
+                factor.name,
+                form_evidence_text(form),
+                tuple(sources),
+                tuple(dict.fromkeys([*form.cues, *factor.helps])),
+            )
+        )
     for factor_id, recognise in RECOGNISERS.items():
         evidence = recognise(intake)
         if evidence is not None:
@@ -62,6 +81,14 @@ def recognise_factors(intake: Intake, knowledge: KnowledgeBase) -> tuple[FactorF
                 )
             )
     return tuple(findings)
+
+
+def form_evidence_text(form: FormEvidence) -> str:
+    """The form findings as one piece of evidence: when the video was analysed, then each
+    finding with its numbers."""
+    day = form.analysed_on
+    parts = " ".join(f"{f.name}: {f.evidence}" for f in form.findings)
+    return f"Your running video analysed on {day.day} {day:%B %Y} showed: {parts}"
 
 
 def latest_two_week_rise(weekly_km: Sequence[float]) -> tuple[int, float, float] | None:

@@ -17,6 +17,7 @@ from backstride.coach.running import RunningAdvice
 from backstride.coach.screening import StartBackScore
 from backstride.coach.triage import Triage
 from backstride.contracts.intake import Intake, Region
+from backstride.form.findings import FormEvidence
 from backstride.knowledge.models import Exercise, KnowledgeBase, Phase, Target
 
 ACUTE_DAYS = 3
@@ -96,8 +97,12 @@ def prescribe(
     factors: tuple[FactorFinding, ...],
     startback: StartBackScore | None,
     knowledge: KnowledgeBase,
+    form: FormEvidence | None = None,
 ) -> Plan:
-    """Build the plan for this runner. Pure: same input, same output."""
+    """Build the plan for this runner. Pure: same input, same output.
+
+    With a form analysis, the cues its findings call for come first among the form cues.
+    """
     if triage.level in ("emergency", "urgent"):
         see = _items(knowledge, ["see_clinician"])
         return Plan("none", (), see, (), (), (), (), ())
@@ -109,7 +114,7 @@ def prescribe(
         self_care=_items(knowledge, _self_care_ids(intake, triage, running, startback)),
         warm_up=_items(knowledge, _warm_up_ids(running, phase)),
         cool_down=_items(knowledge, _cool_down_ids(running)),
-        form_cues=_items(knowledge, _form_cue_ids(intake, factors)),
+        form_cues=_items(knowledge, _form_cue_ids(intake, factors, form)),
         prevention=_items(knowledge, [p.id for p in knowledge.prevention if p.id in helped]),
         education=_education(factors, phase, knowledge),
     )
@@ -218,10 +223,13 @@ def _cool_down_ids(running: RunningAdvice) -> list[str]:
     return ["gradual_slow_down", "stretching"]
 
 
-def _form_cue_ids(intake: Intake, factors: tuple[FactorFinding, ...]) -> list[str]:
+def _form_cue_ids(
+    intake: Intake, factors: tuple[FactorFinding, ...], form: FormEvidence | None
+) -> list[str]:
     regions = set(intake.pain.regions)
     factor_ids = {f.id for f in factors}
-    ids = ["head_up_centred", "look_ahead", "relaxed_level_shoulders", "core_engaged"]
+    measured = list(form.cues) if form is not None else []
+    ids = [*measured, "head_up_centred", "look_ahead", "relaxed_level_shoulders", "core_engaged"]
     if regions & {"upper", "mid"}:
         ids += ["relaxed_jaw_neck", "chest_up", "stable_upper_body"]
     if regions & {"lower", "buttock"} or not regions:

@@ -155,6 +155,31 @@ class ReturnToRunStage(_Entry):
     sources: SourceIds
 
 
+FormMetric = Literal["cadence_spm", "shank_angle_deg", "trunk_lean_deg", "head_forward_deg"]
+
+
+class FormFinding(_Entry):
+    """Something a side-view video of a runner can show, and the threshold that flags it."""
+
+    name: Text
+    metric: FormMetric = Field(description="The measure of a form analysis it is judged on.")
+    above: float | None = Field(None, description="Flagged when the measure is above this.")
+    below: float | None = Field(None, description="Flagged when the measure is below this.")
+    what: Text = Field(description="What it is and why it may matter for the back.")
+    threshold: Text = Field(description="Where the threshold comes from, in plain words.")
+    advice: Text = Field(description="What to try, in plain words.")
+    cues: Annotated[list[Id], Field(min_length=1)] = Field(
+        description="Ids of the form cues it calls for, the most useful first."
+    )
+    sources: SourceIds
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> FormFinding:
+        if (self.above is None) == (self.below is None):
+            raise ValueError(f"form finding {self.id!r} needs exactly one of 'above' or 'below'")
+        return self
+
+
 class KnowledgeBase(_Strict):
     """The whole knowledge base, cross-checked: ids unique, every reference resolves."""
 
@@ -173,6 +198,7 @@ class KnowledgeBase(_Strict):
     education: list[Education]
     disagreements: list[Disagreement]
     return_to_run: list[ReturnToRunStage]
+    form_findings: list[FormFinding] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_references(self) -> KnowledgeBase:
@@ -228,6 +254,7 @@ ENTRY_KINDS: tuple[str, ...] = (
     "education",
     "disagreements",
     "return_to_run",
+    "form_findings",
     "sources",
 )
 
@@ -278,6 +305,11 @@ def _reference_problems(kb: KnowledgeBase) -> Iterator[str]:
                 if source_id not in source_ids:
                     where = f"disagreements.{disagreement.id}.{view.id}"
                     yield f"{where} cites unknown source {source_id!r}"
+    cue_ids = {c.id for c in kb.form_cues}
+    for finding in kb.form_findings:
+        for ref in finding.cues:
+            if ref not in cue_ids:
+                yield f"form_findings.{finding.id} calls for unknown form cue {ref!r}"
     stages = sorted(s.stage for s in kb.return_to_run)
     if stages != list(range(1, len(stages) + 1)):
         yield f"return_to_run stages must be numbered 1..N without gaps, got {stages}"

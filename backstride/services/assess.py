@@ -16,6 +16,7 @@ from backstride.contracts.assessment import SCHEMA_VERSION
 from backstride.contracts.intake import Intake
 from backstride.contracts.messages import describe_validation_error
 from backstride.errors import IntakeInvalid
+from backstride.form.findings import FormEvidence
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.services.documents import parse_json_object, read_json_file
 
@@ -77,9 +78,12 @@ def fill_from_history(intake: Intake, history: TrainingHistory) -> Intake:
     return intake.model_copy(update={"training": training})
 
 
-def assess_intake(intake: Intake, knowledge: KnowledgeBase | None = None) -> Assessment:
-    """Assess with the shipped knowledge base unless another is given."""
-    return assess(intake, knowledge or load_knowledge())
+def assess_intake(
+    intake: Intake, knowledge: KnowledgeBase | None = None, form: FormEvidence | None = None
+) -> Assessment:
+    """Assess with the shipped knowledge base unless another is given; `form` is the runner's
+    latest usable form analysis (see `services.form.latest_form_evidence`)."""
+    return assess(intake, knowledge or load_knowledge(), form)
 
 
 def assessment_document(

@@ -47,6 +47,19 @@ class AssessmentRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class FormAnalysisRecord:
+    """A stored form analysis: its document as printed, and whether a picture or video is kept."""
+
+    id: int
+    created_at: datetime
+    file_name: str
+    usable: bool
+    document: dict[str, Any]
+    has_key_frame: bool
+    has_video: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CheckInRecord:
     """A stored check-in: the check-in JSON as given (`data`) and the values read from it."""
 

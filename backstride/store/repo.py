@@ -58,6 +58,12 @@ from backstride.store.activities import (
     save_activities,
     save_activity_file,
 )
+from backstride.store.form_analyses import (
+    form_analysis_media,
+    latest_form_analysis,
+    list_form_analyses,
+    save_form_analysis,
+)
 from backstride.store.links import (
     add_audit_event,
     create_invite,
@@ -100,6 +106,7 @@ __all__ = [
     "delete_everything_for",
     "delete_session",
     "find_login",
+    "form_analysis_media",
     "get_account",
     "get_activity_file",
     "get_checkin",
@@ -109,11 +116,13 @@ __all__ = [
     "is_linked",
     "iter_activity_files",
     "latest_assessment",
+    "latest_form_analysis",
     "linked_athletes",
     "list_activities",
     "list_assessments",
     "list_audit_events",
     "list_checkins",
+    "list_form_analyses",
     "list_invites",
     "list_links",
     "list_return_to_run",
@@ -123,6 +132,7 @@ __all__ = [
     "save_activities",
     "save_activity_file",
     "save_assessment",
+    "save_form_analysis",
     "save_return_to_run",
     "session_account",
     "set_password_hash",
@@ -546,7 +556,14 @@ def _return_to_run(row: ReturnToRunRow) -> ReturnToRunState:
 # Forget ----------------------------------------------------------------------------------------
 
 # Children first, so that no database relies on ON DELETE CASCADE.
-_RUNNER_TABLES = ("activity_file", "activity", "return_to_run", "check_in", "assessment")
+_RUNNER_TABLES = (
+    "activity_file",
+    "activity",
+    "return_to_run",
+    "check_in",
+    "assessment",
+    "form_analysis",
+)
 # Team mode's rows about the runner; none exist in personal mode.
 _TEAM_TABLES = ("audit_event", "clinician_link", "invite")
 

@@ -182,6 +182,23 @@ class ActivityFileRow(Base):
     stored_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class FormAnalysisRow(Base):
+    """One running-form analysis of a video: the result document as printed, the key-frame
+    picture (JPEG) and, only when the runner asked to keep it, the video itself."""
+
+    __tablename__ = "form_analysis"
+    __table_args__ = (sa.Index("ix_form_analysis_runner_created", "runner_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runner_id: Mapped[int] = _runner_fk()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    file_name: Mapped[str] = mapped_column(sa.Text)
+    usable: Mapped[bool] = mapped_column(sa.Boolean)
+    document: Mapped[dict[str, Any]] = mapped_column(_Json)
+    key_frame: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    video: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+
+
 # Team mode -------------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from backstride.store.engine import HEAD_REVISION, alembic_config
 from backstride.store.tables import Base
 
 RECORD_TABLES = {"runner", "assessment", "check_in", "return_to_run", "activity", "activity_file"}
+FORM_TABLES = {"form_analysis"}
 TEAM_TABLES = {
     "account",
     "account_session",
@@ -24,7 +25,7 @@ TEAM_TABLES = {
     "audit_event",
     "login_failure",
 }
-TABLES = RECORD_TABLES | TEAM_TABLES
+TABLES = RECORD_TABLES | TEAM_TABLES | FORM_TABLES
 
 
 def _tables(url: str) -> set[str]:
@@ -99,7 +100,7 @@ def test_a_database_from_a_newer_backstride_is_refused(database_url: str) -> Non
 def test_no_alembic_ini_is_needed() -> None:
     config = alembic_config()
     assert config.config_file_name is None
-    assert head_revision() == "0002"
+    assert head_revision() == "0003"
     assert head_revision() == HEAD_REVISION
 
 
@@ -132,3 +133,23 @@ def test_the_team_tables_come_and_go_with_their_revision(database_url: str) -> N
     finally:
         engine.dispose()
     assert _tables(database_url) == RECORD_TABLES
+
+
+def test_the_form_analysis_table_comes_and_goes_with_its_revision(database_url: str) -> None:
+    """0003 adds the form analyses to a database of 0002 and takes them away again."""
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0002")
+        assert _tables(database_url) == RECORD_TABLES | TEAM_TABLES
+        assert upgrade(database_url).before == "0002"
+        assert _tables(database_url) == TABLES
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+    finally:
+        engine.dispose()
+    assert _tables(database_url) == RECORD_TABLES | TEAM_TABLES

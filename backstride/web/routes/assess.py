@@ -19,7 +19,9 @@ from backstride.services.assess import (
     intake_document,
     parse_intake,
 )
+from backstride.services.form import FormEvidence, latest_form_evidence
 from backstride.services.load import runner_history
+from backstride.services.record import Record
 from backstride.services.return_to_run import runner_today
 from backstride.web.deps import KnowledgeDep, RecordDep
 from backstride.web.inputs import inputs
@@ -78,7 +80,10 @@ def assess(
     assessed = intake
     if options.history:
         assessed = fill_from_history(intake, runner_history(record, today=runner_today(record)))
-    document: dict[str, Any] = assessment_document(assess_intake(assessed, knowledge), knowledge)
+    evidence = _form_evidence(record)
+    document: dict[str, Any] = assessment_document(
+        assess_intake(assessed, knowledge, evidence), knowledge
+    )
     saved = False
     if options.save:
         try:
@@ -87,3 +92,12 @@ def assess(
         except StoreError as exc:
             document["save_error"] = str(exc)
     return JSONResponse({**document, "saved": saved})
+
+
+def _form_evidence(record: Record) -> FormEvidence | None:
+    """The latest form findings, or none when the record cannot be read: the triage is shown
+    whatever happens to the store."""
+    try:
+        return latest_form_evidence(record)
+    except StoreError:
+        return None

@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse
 
 from backstride.errors import StoreError
 from backstride.services.assess import assess_intake, assessment_document, intake_document
+from backstride.services.form import FormEvidence, latest_form_evidence
+from backstride.services.record import Record
 from backstride.web.deps import KnowledgeDep, RecordDep
 from backstride.web.forms import (
     AssessmentForm,
@@ -51,7 +53,9 @@ def assessment_result(
     form = read_assessment_form(posted, knowledge)
     if form.intake is None:
         return _form_page(request, form, status_code=422)
-    document: dict[str, Any] = assessment_document(assess_intake(form.intake, knowledge), knowledge)
+    evidence = _form_evidence(record)
+    assessed = assess_intake(form.intake, knowledge, evidence)
+    document: dict[str, Any] = assessment_document(assessed, knowledge)
     save_error = None
     try:
         record.save_assessment(intake_document(form.intake), document)
@@ -75,3 +79,12 @@ def _form_page(request: Request, form: AssessmentForm, status_code: int = 200) -
         {"form": form, "general_errors": unplaced_errors(form)},
         status_code=status_code,
     )
+
+
+def _form_evidence(record: Record) -> FormEvidence | None:
+    """The latest form findings, or none when the record cannot be read: the triage is shown
+    whatever happens to the store."""
+    try:
+        return latest_form_evidence(record)
+    except StoreError:
+        return None
