@@ -377,6 +377,26 @@ def team_worker_import(export: Path, work: Path) -> dict[str, float] | str:
     }
 
 
+def _print_row(label: str, row: dict[str, float] | str, export: Path) -> None:
+    if isinstance(row, str):
+        print(f"{label:45} {row}", flush=True)
+        return
+    print(
+        f"{label:45} {row['s']:9.1f} {int(row['n']):10d} {row['tree'] / MB:13.0f} "
+        f"{row['root'] / MB:13.0f}",
+        flush=True,
+    )
+    if "upload_s" in row:
+        rate = export.stat().st_size / MB / row["upload_s"]
+        print(
+            f"{'  upload of the export (tus, 16 MB parts)':45} {row['upload_s']:9.1f} "
+            f"{'':10} {row['upload_tree'] / MB:13.0f}   ({rate:,.0f} MB/s)",
+            flush=True,
+        )
+    if "db" in row:
+        print(f"{'  (team database: ' + str(row['db']) + ')':45}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mb", type=int, default=2048, help="size of the export (MiB)")
@@ -393,31 +413,17 @@ def main() -> None:
             f"(gzipped), {photos} photos; built in {time.perf_counter() - started:.0f} s",
             flush=True,
         )
-        rows = [("command line: backstride import", cli_import(export, work))]
-        rows.append(
-            ("personal: serve, resumable upload, import", personal_upload_and_import(export, work))
-        )
-        rows.append(("team: queued, backstride worker --burst", team_worker_import(export, work)))
         print(
             f"\n{'':45} {'import s':>9} {'activities':>10} {'peak tree MB':>13} "
-            f"{'peak main MB':>13}"
+            f"{'peak main MB':>13}",
+            flush=True,
         )
-        for label, row in rows:
-            if isinstance(row, str):
-                print(f"{label:45} {row}")
-                continue
-            print(
-                f"{label:45} {row['s']:9.1f} {int(row['n']):10d} {row['tree'] / MB:13.0f} "
-                f"{row['root'] / MB:13.0f}"
-            )
-            if "upload_s" in row:
-                rate = export.stat().st_size / MB / row["upload_s"]
-                print(
-                    f"{'  upload of the export (tus, 16 MB parts)':45} {row['upload_s']:9.1f} "
-                    f"{'':10} {row['upload_tree'] / MB:13.0f}   ({rate:,.0f} MB/s)"
-                )
-            if "db" in row:
-                print(f"{'  (team database: ' + str(row['db']) + ')':45}")
+        _print_row("command line: backstride import", cli_import(export, work), export)
+        personal = personal_upload_and_import(export, work)
+        _print_row("personal: serve, resumable upload, import", personal, export)
+        _print_row(
+            "team: queued, backstride worker --burst", team_worker_import(export, work), export
+        )
         print(
             "\npeak tree: the memory (PSS) of the process and of every process it started (rq's "
             "work horse, the decoding workers) added up; peak main: the RSS of the process."

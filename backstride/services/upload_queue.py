@@ -316,7 +316,23 @@ def upload_job(
 
 
 def spool_folder(settings: Settings) -> Path:
-    """The private folder uploads wait in (created 0700 in the data folder)."""
+    """The folder uploads wait in: `spool_dir` when set (shared storage, for web processes and
+    workers on several machines), else `upload-spool` in the data folder (created 0700)."""
+    if settings.spool_dir is not None:
+        folder = settings.spool_dir.expanduser()
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"Could not create the upload folder {folder} ({exc.strerror or exc}). Set "
+                "BACKSTRIDE_SPOOL_DIR to a folder every web process and worker can write to."
+            ) from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreError(
+                f"The upload folder {folder} is not writable by this user. Set "
+                "BACKSTRIDE_SPOOL_DIR to a folder every web process and worker can write to."
+            )
+        return folder
     base = (settings.data_dir or default_data_dir()).expanduser()
     folder = base / SPOOL_FOLDER_NAME
     try:
@@ -338,7 +354,7 @@ def import_upload(runner_id: int, spool_path: str, display_name: str) -> dict[st
     spool file kept while tries remain; any other failure is final: the spool file is removed
     and the job fails with one plain line (kept in its meta), never with the file's contents.
     """
-    path = Path(spool_path)
+    path = _spooled(Path(spool_path))
     job = get_current_job()
     try:
         if not path.is_file():
@@ -532,6 +548,16 @@ def _spool(stream: IO[bytes], path: Path, filename: str, max_bytes: int | None) 
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def _spooled(path: Path) -> Path:
+    """The spool file as this machine sees it: the upload folder may be mounted elsewhere here
+    than on the web machine that wrote the job, so the worker's own folder is asked first."""
+    try:
+        here = spool_folder(Settings()) / path.name
+    except StoreError:
+        return path
+    return here if here.is_file() else path
 
 
 def _shown_as(source: SourceFile, spool_name: str, display_name: str) -> SourceFile:

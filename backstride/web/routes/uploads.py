@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 
 from backstride.errors import InputInvalid
 from backstride.services.upload_queue import (
-    UPLOAD_QUEUE,
     UploadJob,
     UploadQueueUnavailable,
     UploadTooLarge,
@@ -40,9 +39,9 @@ def upload_settings(request: Request) -> Settings:
     return settings if isinstance(settings, Settings) else Settings()
 
 
-def upload_queue_name() -> str:
+def upload_queue_name(request: Request) -> str:
     """The queue uploads go to (the one `backstride worker` takes them from)."""
-    return UPLOAD_QUEUE
+    return upload_settings(request).upload_queue
 
 
 def upload_size_limit(request: Request) -> int:
