@@ -23,12 +23,14 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --no-deps '$(MEDIAPIPE)'
 	touch $(STAMP)
 
-# The web app's scripts (htmx, Chart.js) come from the npm registry at install time, pinned by
+# The web app's scripts (htmx, Chart.js, tus-js-client) come from the npm registry at install time, pinned by
 # package-lock.json, and are copied next to the stylesheet; none is kept in the repository.
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	cp node_modules/tus-js-client/dist/tus.min.js $(VENDOR)/
+	cp node_modules/tus-js-client/LICENSE $(VENDOR)/tus-js-client.LICENSE
 	cp node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
 	cp node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js.LICENSE.md
 	touch $(VENDOR_STAMP)

@@ -6,6 +6,8 @@
 | `mode`         | `BACKSTRIDE_MODE`           | `personal` (or `team`)                      |
 | `data_dir`     | `BACKSTRIDE_DATA_DIR`       | the user's data directory (platformdirs)    |
 | `redis_url`    | `BACKSTRIDE_REDIS_URL`      | none: uploads are imported in the web process |
+| `upload_queue` | `BACKSTRIDE_UPLOAD_QUEUE`   | `backstride-uploads`: the Redis queue of uploads |
+| `spool_dir`    | `BACKSTRIDE_SPOOL_DIR`      | `upload-spool` in `data_dir`                |
 | `secret_key`   | `BACKSTRIDE_SECRET_KEY`     | none (team mode refuses to start without one) |
 | `secure_cookies` | `BACKSTRIDE_SECURE_COOKIES` | true: session cookies only over HTTPS     |
 
@@ -53,6 +55,19 @@ class Settings(BaseSettings):
         None,
         description="Redis for the upload queue (`redis://host:6379/0`); required in team mode, "
         "where a worker process (`backstride worker`) imports uploads.",
+    )
+    upload_queue: str = Field(
+        "backstride-uploads",
+        min_length=1,
+        max_length=100,
+        description="The Redis queue uploads go through (team mode). Every web process and "
+        "worker of one Backstride uses the same; two Backstrides sharing a Redis use two.",
+    )
+    spool_dir: Path | None = Field(
+        None,
+        description="Where uploads wait for their import: folder `upload-spool` in `data_dir` "
+        "unless set. With web processes and workers on several machines, one folder on shared "
+        "storage (NFS, say) mounted on every one of them, at the same path.",
     )
     secret_key: str | None = Field(
         None,

@@ -90,12 +90,13 @@ def serve(
 def _check_team(url: str) -> None:
     """Refuse to start team mode, in one plain line, when a setting or a service is wrong."""
     from backstride.services.accounts import check_team_settings, open_team_store
-    from backstride.services.upload_queue import require_upload_queue
+    from backstride.services.upload_queue import require_upload_queue, spool_folder
     from backstride.settings import Settings
 
     settings = Settings(database_url=url)
     check_team_settings(settings)
     require_upload_queue(settings).close()
+    spool_folder(settings)  # shared with the workers: it must be there and writable
     with open_team_store(settings):
         pass
 

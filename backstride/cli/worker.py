@@ -24,7 +24,8 @@ def worker(
         typer.Option(
             "--queue",
             metavar="NAME",
-            help="The queue to take uploads from; default: the one the web app fills.",
+            help="The queue to take uploads from; default: the one the web app fills "
+            "(BACKSTRIDE_UPLOAD_QUEUE, else backstride-uploads).",
             show_default=False,
         ),
     ] = None,
@@ -37,7 +38,6 @@ def worker(
     """
     from backstride.services.record import database_url, upgrade_database
     from backstride.services.upload_queue import (
-        UPLOAD_QUEUE,
         UploadQueueUnavailable,
         require_upload_queue,
         run_upload_worker,
@@ -56,7 +56,7 @@ def worker(
     # Imports run in a child process that reads the database from the environment.
     os.environ["BACKSTRIDE_DATABASE_URL"] = url
     try:
-        run_upload_worker(settings, queue_name=queue or UPLOAD_QUEUE, burst=burst)
+        run_upload_worker(settings, queue_name=queue or settings.upload_queue, burst=burst)
     except UploadQueueUnavailable as exc:
         _refuse(str(exc))
 

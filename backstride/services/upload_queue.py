@@ -49,7 +49,7 @@ from rq.serializers import JSONSerializer
 from backstride.errors import BackstrideError, FileRefused, InputInvalid, StoreError
 from backstride.importers import SourceFile
 from backstride.services.activities import activity_document, list_runner_activities
-from backstride.services.importing import find_sources, import_sources
+from backstride.services.importing import ImportSummary, find_sources, import_sources
 from backstride.services.record import Record, database_url, open_record
 from backstride.settings import Settings, default_data_dir, resolve_database_url
 
@@ -59,7 +59,9 @@ __all__ = [
     "UploadQueueUnavailable",
     "UploadTooLarge",
     "enqueue_upload",
+    "import_spooled",
     "import_upload",
+    "queue_spooled",
     "require_upload_queue",
     "run_upload_worker",
     "upload_job",
@@ -209,6 +211,55 @@ def enqueue_upload(
     job_id = uuid.uuid4().hex
     path = spool_folder(settings) / f"{job_id}{suffix}"
     _spool(stream, path, filename, max_bytes)
+    return _queue(connection, settings, runner_id, job_id, path, filename, queue_name)
+
+
+def queue_spooled(
+    settings: Settings,
+    runner_id: int,
+    filename: str,
+    source: Path,
+    *,
+    queue_name: str = UPLOAD_QUEUE,
+) -> UploadJob:
+    """Queue the import of a whole file already on the upload folder's disk, at `source`.
+
+    The file is moved into the spool folder (a rename, so nothing is copied); when the job
+    cannot be queued it is moved back, so the upload can be queued again later.
+    FileNotFoundError when `source` is gone (another request queued it first).
+    """
+    suffix = _queued_suffix(filename)
+    connection = require_upload_queue(settings)
+    job_id = uuid.uuid4().hex
+    path = spool_folder(settings) / f"{job_id}{suffix}"
+    source.rename(path)
+    try:
+        return _queue(
+            connection,
+            settings,
+            runner_id,
+            job_id,
+            path,
+            filename,
+            queue_name,
+            keep_file_on_failure=True,
+        )
+    except UploadQueueUnavailable:
+        path.rename(source)
+        raise
+
+
+def _queue(
+    connection: redis.Redis,
+    settings: Settings,
+    runner_id: int,
+    job_id: str,
+    path: Path,
+    filename: str,
+    queue_name: str,
+    *,
+    keep_file_on_failure: bool = False,
+) -> UploadJob:
     queue = Queue(queue_name, connection=connection, serializer=SERIALIZER)
     try:
         job = queue.enqueue_call(
@@ -223,6 +274,9 @@ def enqueue_upload(
             retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
         )
     except redis.RedisError as exc:
+        # The file stays for a caller that moves it back (queue_spooled); else it is dropped.
+        if keep_file_on_failure:
+            raise UploadQueueUnavailable(_unreachable(settings.redis_url or "", exc)) from None
         path.unlink(missing_ok=True)
         raise UploadQueueUnavailable(_unreachable(settings.redis_url or "", exc)) from None
     return _upload_job_of(job, None)
@@ -262,7 +316,23 @@ def upload_job(
 
 
 def spool_folder(settings: Settings) -> Path:
-    """The private folder uploads wait in (created 0700 in the data folder)."""
+    """The folder uploads wait in: `spool_dir` when set (shared storage, for web processes and
+    workers on several machines), else `upload-spool` in the data folder (created 0700)."""
+    if settings.spool_dir is not None:
+        folder = settings.spool_dir.expanduser()
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"Could not create the upload folder {folder} ({exc.strerror or exc}). Set "
+                "BACKSTRIDE_SPOOL_DIR to a folder every web process and worker can write to."
+            ) from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreError(
+                f"The upload folder {folder} is not writable by this user. Set "
+                "BACKSTRIDE_SPOOL_DIR to a folder every web process and worker can write to."
+            )
+        return folder
     base = (settings.data_dir or default_data_dir()).expanduser()
     folder = base / SPOOL_FOLDER_NAME
     try:
@@ -284,16 +354,15 @@ def import_upload(runner_id: int, spool_path: str, display_name: str) -> dict[st
     spool file kept while tries remain; any other failure is final: the spool file is removed
     and the job fails with one plain line (kept in its meta), never with the file's contents.
     """
-    path = Path(spool_path)
+    path = _spooled(Path(spool_path))
     job = get_current_job()
     try:
         if not path.is_file():
             raise UploadImportFailed(
                 "the uploaded file is no longer waiting in the spool folder; upload it again"
             )
-        sources = [_shown_as(source, path.name, display_name) for source in find_sources([path])]
         with open_record(database_url(None), runner_id=runner_id) as record:
-            summary = import_sources(record, sources)
+            summary = import_spooled(record, path, display_name)
     except StoreError as exc:
         final = job is None or not job.should_retry
         _failed(job, str(exc), path, final=final)
@@ -322,6 +391,13 @@ def import_upload(runner_id: int, spool_path: str, display_name: str) -> dict[st
         "failed": document["failed"],
         "activity_ids": [activity.id for activity in summary.added],
     }
+
+
+def import_spooled(record: Record, path: Path, display_name: str) -> ImportSummary:
+    """Import one file waiting on the upload folder's disk into `record`, as `backstride
+    import` would, its sources named after the runner's file, not the spool file."""
+    sources = [_shown_as(source, path.name, display_name) for source in find_sources([path])]
+    return import_sources(record, sources)
 
 
 #: What the worker logs once Ctrl+C and SIGTERM finish the upload in hand before stopping.
@@ -364,6 +440,11 @@ class UploadWorker(Worker):
         if not self._stop_requested:
             super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
         remove_ended_spool_files(self.connection, self.spool_dir)
+        if self.spool_dir is not None:
+            # Uploads that stopped arriving a day ago are given up by whichever worker looks.
+            from backstride.services.resumable_uploads import UploadFolder
+
+            UploadFolder(self.spool_dir).remove_given_up()
 
     #: The spool folder maintenance looks in; None leaves spool files to other workers.
     spool_dir: Path | None = None
@@ -467,6 +548,16 @@ def _spool(stream: IO[bytes], path: Path, filename: str, max_bytes: int | None) 
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+
+
+def _spooled(path: Path) -> Path:
+    """The spool file as this machine sees it: the upload folder may be mounted elsewhere here
+    than on the web machine that wrote the job, so the worker's own folder is asked first."""
+    try:
+        here = spool_folder(Settings()) / path.name
+    except StoreError:
+        return path
+    return here if here.is_file() else path
 
 
 def _shown_as(source: SourceFile, spool_name: str, display_name: str) -> SourceFile:

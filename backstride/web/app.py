@@ -33,6 +33,7 @@ from backstride.clock import utc_now
 from backstride.knowledge import load_knowledge
 from backstride.services.accounts import check_team_settings, open_team_store
 from backstride.services.record import open_record
+from backstride.services.resumable_uploads import MAX_EXPORT_BYTES, over_limit_message
 from backstride.settings import Settings, resolve_database_url
 from backstride.web.auth import TeamConfig, install_team_mode
 from backstride.web.errors import install_error_handlers
@@ -55,17 +56,27 @@ from backstride.web.routes import (
     today,
     your_data,
 )
+from backstride.web.routes.resumable import RESUMABLE_PATH
 from backstride.web.routes.uploads import MAX_FILES_PER_REQUEST
 from backstride.web.templating import STATIC_DIR, STATIC_PATH
 
-__all__ = ["MAX_JSON_BYTES", "MAX_UPLOAD_BYTES", "app_from_environment", "create_app"]
+__all__ = [
+    "MAX_EXPORT_BYTES",
+    "MAX_JSON_BYTES",
+    "MAX_UPLOAD_BYTES",
+    "app_from_environment",
+    "create_app",
+]
 
-#: The largest upload: one activity file. A 24-hour GPX recording is about 40 MB.
+#: The largest file sent in one request: an activity file. A 24-hour GPX recording is about
+#: 40 MB. Larger files, a whole export up to MAX_EXPORT_BYTES, come as resumable uploads.
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 #: The largest JSON request: an intake or a check-in is a few kilobytes.
 MAX_JSON_BYTES = 1024 * 1024
 
 UPLOAD_PATH = f"{API_PREFIX}/activities"
+#: Where the parts of resumable uploads go (PATCH), each at most an export's size.
+RESUMABLE_PREFIX = f"{API_PREFIX}{RESUMABLE_PATH}/"
 #: Where several files (or one large export) come at once; each file still meets the upload
 #: limit, which their routes check.
 SEVERAL_FILES_PATHS = frozenset(
@@ -84,11 +95,14 @@ def create_app(
     settings: Settings,
     *,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    max_export_bytes: int = MAX_EXPORT_BYTES,
     clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """The web app for `settings`; BackstrideError when they ask for what it cannot serve.
 
-    `clock` gives the time sessions and sign-in limits are judged by (tests pass their own).
+    `max_upload_bytes` is the most a file sent in one request may have, `max_export_bytes`
+    the most a resumable upload may have. `clock` gives the time sessions and sign-in limits
+    are judged by (tests pass their own).
     """
     team = settings.mode == "team"
     if team:
@@ -105,6 +119,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.max_export_bytes = max_export_bytes
     install_error_handlers(app)
     if team:
         secret = (settings.secret_key or "").encode()
@@ -122,7 +137,7 @@ def create_app(
         app.include_router(athletes.router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     # The last added runs first: headers go on every answer, even a refused or failed one.
-    app.add_middleware(BodyLimit, limit_for=_body_limit(max_upload_bytes))
+    app.add_middleware(BodyLimit, limit_for=_body_limit(max_upload_bytes, max_export_bytes))
     app.add_middleware(RefuseCrossSite)
     app.add_middleware(CatchUnexpected)
     app.add_middleware(SecurityHeaders)
@@ -157,20 +172,28 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
     return lifespan
 
 
-def _body_limit(max_upload_bytes: int) -> Callable[[Scope], tuple[int, str]]:
+def _body_limit(max_upload_bytes: int, max_export_bytes: int) -> Callable[[Scope], tuple[int, str]]:
     upload = (
         max_upload_bytes,
         f"file: the upload is over the limit of {_size(max_upload_bytes)}; upload one activity "
-        "file at a time (gzip a large GPX or TCX file first)",
+        "file at a time (gzip a large GPX or TCX file first), or a larger file as a resumable "
+        f"upload ({API_PREFIX}{RESUMABLE_PATH})",
     )
     several = (
         max_upload_bytes * MAX_FILES_PER_UPLOAD,
         f"file: the upload is over the limit of {_size(max_upload_bytes * MAX_FILES_PER_UPLOAD)}"
-        f" in all ({_size(max_upload_bytes)} a file); upload fewer files at a time",
+        f" in all ({_size(max_upload_bytes)} a file); upload fewer files at a time, or a larger "
+        f"file as a resumable upload ({API_PREFIX}{RESUMABLE_PATH})",
+    )
+    part = (
+        max_export_bytes,
+        over_limit_message("the upload", max_export_bytes + 1, max_export_bytes),
     )
     json = (MAX_JSON_BYTES, f"body: the request is over the limit of {_size(MAX_JSON_BYTES)}")
 
     def limit_for(scope: Scope) -> tuple[int, str]:
+        if scope.get("method") == "PATCH" and str(scope.get("path")).startswith(RESUMABLE_PREFIX):
+            return part
         if scope.get("method") != "POST":
             return json
         path = scope.get("path")

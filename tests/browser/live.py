@@ -39,8 +39,9 @@ SERVER_START_S = 20.0
 
 
 @contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """Serve `create_app(settings)` with uvicorn on a free loopback port; yield its base URL.
+def serving(settings: Settings, **app_options: Any) -> Iterator[str]:
+    """Serve `create_app(settings, **app_options)` with uvicorn on a free loopback port; yield
+    its base URL.
 
     The server runs in a background thread and is stopped (lifespan shut down, store closed,
     socket closed, thread joined) when the block ends.
@@ -50,7 +51,11 @@ def serving(settings: Settings) -> Iterator[str]:
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     config = uvicorn.Config(
-        create_app(settings), lifespan="on", ws="none", log_level="warning", access_log=False
+        create_app(settings, **app_options),
+        lifespan="on",
+        ws="none",
+        log_level="warning",
+        access_log=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

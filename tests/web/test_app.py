@@ -27,6 +27,13 @@ ROUTES = {
     ("GET", f"{API}/load"),
     ("POST", f"{API}/uploads"),
     ("GET", f"{API}/uploads/{{job_id}}"),
+    ("OPTIONS", f"{API}/resumable-uploads"),
+    ("POST", f"{API}/resumable-uploads"),
+    ("GET", f"{API}/resumable-uploads/{{upload_id}}"),
+    ("HEAD", f"{API}/resumable-uploads/{{upload_id}}"),
+    ("PATCH", f"{API}/resumable-uploads/{{upload_id}}"),
+    ("DELETE", f"{API}/resumable-uploads/{{upload_id}}"),
+    ("POST", f"{API}/resumable-uploads/{{upload_id}}/import"),
 }
 
 

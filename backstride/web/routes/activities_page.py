@@ -42,6 +42,14 @@ from backstride.services.load import (
     runner_zone,
 )
 from backstride.services.record import Record
+from backstride.services.resumable_uploads import (
+    UploadFolder,
+    UploadIncomplete,
+    UploadNotFound,
+    import_resumable,
+    queue_resumable,
+    size_text,
+)
 from backstride.services.return_to_run import runner_today
 from backstride.services.upload_queue import (
     UploadJob,
@@ -51,7 +59,9 @@ from backstride.services.upload_queue import (
     upload_job,
 )
 from backstride.web.deps import KnowledgeDep, RecordDep
+from backstride.web.routes import API_PREFIX
 from backstride.web.routes.activities import safe_file_name
+from backstride.web.routes.resumable import RESUMABLE_PATH, export_size_limit
 from backstride.web.routes.uploads import MAX_FILES_PER_REQUEST, QueueNameDep, upload_settings
 from backstride.web.templating import team_mode, templates
 
@@ -136,6 +146,9 @@ async def upload_activities(
     is_htmx = request.headers.get("HX-Request") == "true"
     try:
         async with request.form() as form:
+            sent = form.get("uploads")
+            if isinstance(sent, str) and sent:
+                return await _take_resumable(request, record, knowledge, is_htmx, sent, queue)
             files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
             problem = _upload_problem(files)
             if problem is not None:
@@ -175,6 +188,43 @@ def upload_status(
         queued = UploadQueued(status_url=_status_url(ids), files=len(ids))
         return _answer(request, record, knowledge, is_htmx, queued=queued)
     return _answer(request, record, knowledge, is_htmx, result=_jobs_result(record, known))
+
+
+async def _take_resumable(
+    request: Request,
+    record: Record,
+    knowledge: KnowledgeBase,
+    is_htmx: bool,
+    sent: str,
+    queue: str,
+) -> HTMLResponse:
+    """Import (or, in team mode, queue) the resumable uploads the page sent whole, by id."""
+    ids = [i for i in sent.split(",") if i][:MAX_FILES_PER_REQUEST]
+    settings = upload_settings(request)
+    try:
+        folder = await run_in_threadpool(UploadFolder.of, settings)
+        if team_mode(request):
+            jobs = [
+                await run_in_threadpool(
+                    queue_resumable, settings, folder, record.runner.id, i, queue_name=queue
+                )
+                for i in ids
+            ]
+            queued = UploadQueued(status_url=_status_url([j.id for j in jobs]), files=len(jobs))
+            return _answer(request, record, knowledge, is_htmx, queued=queued)
+        summary = ImportSummary()
+        for upload_id in ids:
+            one = await run_in_threadpool(import_resumable, record, folder, upload_id)
+            summary.added += one.added
+            summary.duplicates += one.duplicates
+            summary.skipped += one.skipped
+            summary.failed += one.failed
+    except UploadQueueUnavailable as exc:
+        return _answer(request, record, knowledge, is_htmx, upload_error=str(exc))
+    except (UploadNotFound, UploadIncomplete) as exc:
+        error = f"{str(exc).removeprefix('upload: ').capitalize()}."
+        return _answer(request, record, knowledge, is_htmx, upload_error=error)
+    return _answer(request, record, knowledge, is_htmx, result=_result_document(record, summary))
 
 
 def _queue_files(
@@ -317,6 +367,7 @@ def _page(
     newest_first = [_activity_row(activity_document(s), zone) for s in reversed(stored[-shown:])]
     load = _load(record, knowledge, window)
     limit = _upload_limit(request)
+    export_limit = export_size_limit(request)
     return templates.TemplateResponse(
         request,
         "_activities_record.html" if partial else "activities.html",
@@ -334,7 +385,10 @@ def _page(
             "accept": ACCEPT_ATTRIBUTE,
             "accepted_words": ACCEPTED_WORDS,
             "max_upload_bytes": limit,
-            "max_upload_text": None if limit is None else f"{limit / (1024 * 1024):g} MB",
+            "max_upload_text": None if limit is None else size_text(limit),
+            "max_export_bytes": export_limit,
+            "max_export_text": size_text(export_limit),
+            "resumable_endpoint": f"{API_PREFIX}{RESUMABLE_PATH}",
         },
         status_code=422 if upload_error or window_error else 200,
     )

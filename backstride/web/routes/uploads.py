@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 
 from backstride.errors import InputInvalid
 from backstride.services.upload_queue import (
-    UPLOAD_QUEUE,
     UploadJob,
     UploadQueueUnavailable,
     UploadTooLarge,
@@ -40,9 +39,9 @@ def upload_settings(request: Request) -> Settings:
     return settings if isinstance(settings, Settings) else Settings()
 
 
-def upload_queue_name() -> str:
+def upload_queue_name(request: Request) -> str:
     """The queue uploads go to (the one `backstride worker` takes them from)."""
-    return UPLOAD_QUEUE
+    return upload_settings(request).upload_queue
 
 
 def upload_size_limit(request: Request) -> int:
@@ -90,7 +89,7 @@ def queue_uploads(
     or `failed` (with the reason).
     """
     if not settings.redis_url:
-        return _queue_unavailable(
+        return queue_unavailable(
             "the upload queue is not configured on this server (BACKSTRIDE_REDIS_URL is unset); "
             "upload one activity file at a time with POST /api/v1/activities instead"
         )
@@ -119,8 +118,8 @@ def queue_uploads(
     except UploadTooLarge as exc:
         return error_response(413, str(exc))
     except UploadQueueUnavailable as exc:
-        return _queue_unavailable(str(exc), retry=True)
-    documents = [_job_document(job, request) for job in jobs]
+        return queue_unavailable(str(exc), retry=True)
+    documents = [job_document(job, request) for job in jobs]
     return JSONResponse(
         {"jobs": documents}, status_code=202, headers={"Location": documents[0]["url"]}
     )
@@ -147,13 +146,13 @@ def show_upload(
     A job is kept for a day after it ends, then forgotten (404).
     """
     if not settings.redis_url:
-        return _queue_unavailable(
+        return queue_unavailable(
             "the upload queue is not configured on this server (BACKSTRIDE_REDIS_URL is unset)"
         )
     try:
         job = upload_job(settings, record.runner.id, job_id, record=record)
     except UploadQueueUnavailable as exc:
-        return _queue_unavailable(str(exc), retry=True)
+        return queue_unavailable(str(exc), retry=True)
     if job is None:
         shown = job_id if len(job_id) <= 40 else job_id[:37] + "..."
         return error_response(
@@ -161,7 +160,7 @@ def show_upload(
             f"job_id: no upload job {shown!r} here; it may have expired (jobs are kept a day "
             "after they end), so check the id POST /api/v1/uploads answered",
         )
-    return JSONResponse(_job_document(job, request))
+    return JSONResponse(job_document(job, request))
 
 
 def queued_upload_name(filename: str | None) -> str:
@@ -184,12 +183,13 @@ def queued_upload_name(filename: str | None) -> str:
         ) from None
 
 
-def _job_document(job: UploadJob, request: Request) -> dict[str, Any]:
+def job_document(job: UploadJob, request: Request) -> dict[str, Any]:
+    """The job as JSON, with the URL to follow it at."""
     document = job.document()
     document["url"] = str(request.url_for("show_upload", job_id=job.id).path)
     return document
 
 
-def _queue_unavailable(message: str, *, retry: bool = False) -> JSONResponse:
-    """503: not configured (asking again will not help) or unreachable (it may, later)."""
+def queue_unavailable(message: str, *, retry: bool = False) -> JSONResponse:
+    """The 503: not configured (asking again will not help) or unreachable (it may, later)."""
     return error_response(503, message, headers={"Retry-After": "30"} if retry else None)

@@ -194,8 +194,23 @@ document.addEventListener("DOMContentLoaded", () => drawCharts(document));
 document.addEventListener("htmx:load", (event) => drawCharts(event.detail.elt));
 
 // Uploads ---------------------------------------------------------------------------------
-// The form posts with htmx; a <progress> shows the bytes sent, then "Importing..." until the
-// answer arrives. Files of the wrong kind or over the limit are refused before sending.
+// With tus-js-client loaded (/static/vendor/tus.min.js), each file goes to the server as a
+// resumable upload (the tus protocol, POST /api/v1/resumable-uploads then PATCH in parts),
+// written to disk there as it arrives: a lost connection is retried and carries on where it
+// stopped, and choosing the same file again after the page was closed carries on too
+// (tus-js-client remembers its uploads in this browser's storage). Once every file is whole,
+// the form posts their ids and the server imports them (or queues them, in team mode); the
+// answer is the same page part a plain form post gets. Without the library the form posts
+// the files as they are (htmx, or a plain post without JavaScript). Either way a <progress>
+// shows the bytes sent, then "Importing..." until the answer arrives, and files of the wrong
+// kind or over the limit are refused before anything is sent.
+
+/** The most files one upload may carry (the server's MAX_FILES_PER_REQUEST). */
+const MAX_FILES = 32;
+/** Bytes per PATCH: large enough to be quick, small enough for a proxy's body limit. */
+const PART_BYTES = 16 * 1024 * 1024;
+/** Waits before each new try of a part that failed (network lost, server restarted). */
+const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000, 60000];
 
 function uploadParts(form) {
   return {
@@ -203,14 +218,23 @@ function uploadParts(form) {
     bar: form.querySelector("#upload-progress"),
     text: form.querySelector("#upload-status-text"),
     error: form.querySelector("#upload-error"),
+    button: form.querySelector('button[type="submit"]'),
   };
 }
 
 function showUploadError(form, message) {
   const parts = uploadParts(form);
   parts.status.hidden = true;
-  parts.error.textContent = message;
+  parts.error.textContent = message.charAt(0).toUpperCase() + message.slice(1);
   parts.error.hidden = false;
+}
+
+function resumable() {
+  return typeof window.tus !== "undefined" && window.tus.isSupported;
+}
+
+function megabytes(bytes) {
+  return (bytes / 1048576).toLocaleString("en-GB", { maximumFractionDigits: 0 });
 }
 
 function uploadRefusal(form) {
@@ -225,12 +249,14 @@ function uploadRefusal(form) {
     return `"${wrong.name}" is not a file Backstride can import; nothing was uploaded. ` +
       "Choose .fit, .gpx or .tcx files (each optionally .gz), or a Strava or Garmin export .zip.";
   }
-  // The limit is per file; the server takes up to MAX_FILES files in one upload.
-  const limit = Number(form.dataset.maxBytes || 0);
+  // The limit is per file: a resumable upload takes a whole export, a plain post less.
+  const limit = Number((resumable() ? form.dataset.maxBytes : form.dataset.formMaxBytes) || 0);
+  const text = resumable() ? form.dataset.maxText : form.dataset.formMaxText;
   const big = limit ? files.find((f) => f.size > limit) : undefined;
   if (big) {
     return `"${big.name}" is ${(big.size / 1048576).toFixed(1)} MB, over the limit of ` +
-      `${form.dataset.maxText} a file; nothing was uploaded.`;
+      `${text} a file; nothing was uploaded. Split the export into smaller zips, or upload ` +
+      "the activity files it holds in several goes.";
   }
   if (files.length > MAX_FILES) {
     return `That is ${files.length} files; upload at most ${MAX_FILES} at a time.`;
@@ -238,11 +264,127 @@ function uploadRefusal(form) {
   return null;
 }
 
-/** The most files one upload may carry (the server's MAX_FILES_PER_REQUEST). */
-const MAX_FILES = 32;
-
 function isUploadForm(element) {
   return element instanceof HTMLFormElement && element.hasAttribute("data-upload-form");
+}
+
+function startProgress(form) {
+  const parts = uploadParts(form);
+  parts.error.hidden = true;
+  parts.bar.value = 0;
+  parts.text.textContent = "Uploading...";
+  parts.status.hidden = false;
+  form.dataset.phase = "uploading";
+}
+
+function showSent(form, sent, total) {
+  const parts = uploadParts(form);
+  const percent = total > 0 ? Math.floor((sent / total) * 100) : 100;
+  parts.bar.value = percent;
+  parts.text.textContent = `Uploading... ${percent}% (${megabytes(sent)} of ${megabytes(total)} MB)`;
+}
+
+function showImporting(form) {
+  // Every byte is sent: the import runs on the server now, for as long as it takes.
+  const parts = uploadParts(form);
+  form.dataset.phase = "importing";
+  parts.bar.removeAttribute("value");
+  parts.text.textContent = "Importing... this can take a while for a large export.";
+}
+
+function csrfHeaders() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? { "X-CSRF-Token": meta.content } : {};
+}
+
+/** What the server said when it refused a request (its error shape), if anything. */
+function serverMessage(body) {
+  try {
+    return JSON.parse(body).error || null;
+  } catch (error) {
+    return null;
+  }
+}
+
+/** Send one file as a resumable upload; resolves with its id once every byte is there. */
+function sendResumable(form, file, onSent) {
+  return new Promise((resolve, reject) => {
+    const upload = new window.tus.Upload(file, {
+      endpoint: new URL(form.dataset.resumableEndpoint, window.location.href).toString(),
+      chunkSize: PART_BYTES,
+      retryDelays: RETRY_DELAYS_MS,
+      metadata: { filename: file.name },
+      headers: csrfHeaders(),
+      removeFingerprintOnSuccess: true,
+      onProgress: (sent) => onSent(sent),
+      onSuccess: () => resolve(upload.url.split("/").pop()),
+      onError: (error) => {
+        const response = error.originalResponse;
+        const message = response ? serverMessage(response.getBody()) : null;
+        reject(new Error(message || (
+          "The upload stopped: the connection to Backstride was lost. Choose the same file " +
+          "again to carry on where it stopped.")));
+      },
+    });
+    // A file this browser began sending before (the page was closed) carries on from there.
+    upload.findPreviousUploads().then(
+      (previous) => {
+        if (previous.length > 0) {
+          upload.resumeFromPreviousUpload(previous[0]);
+        }
+        upload.start();
+      },
+      () => upload.start(),
+    );
+  });
+}
+
+/** Post the ids of the whole uploads; the answer replaces the page part, as htmx would. */
+async function importUploads(form, ids) {
+  const body = new URLSearchParams({ uploads: ids.join(",") });
+  const response = await fetch(form.action, {
+    method: "POST",
+    body: body,
+    headers: { "HX-Request": "true", ...csrfHeaders() },
+    credentials: "same-origin",
+  });
+  const text = await response.text();
+  if (response.ok || response.status === 422) {
+    window.htmx.swap("#activity-record", text, { swapStyle: "outerHTML" });
+    return true;
+  }
+  showUploadError(form, serverMessage(text) || "The import was refused; try again.");
+  return false;
+}
+
+async function uploadResumably(form) {
+  const files = Array.from(form.querySelector('input[type="file"]').files);
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const parts = uploadParts(form);
+  parts.button.disabled = true;
+  startProgress(form);
+  let done = 0;
+  try {
+    const ids = [];
+    for (const file of files) {
+      ids.push(await sendResumable(form, file, (sent) => showSent(form, done + sent, total)));
+      done += file.size;
+    }
+    showImporting(form);
+    if (await importUploads(form, ids)) {
+      form.reset();
+      parts.status.hidden = true;
+      const result = document.getElementById("upload-result");
+      if (result) {
+        result.focus();
+      }
+    }
+  } catch (error) {
+    showUploadError(form, error.message || "The upload did not reach Backstride; try again.");
+  } finally {
+    delete form.dataset.phase;
+    parts.button.disabled = false;
+  }
 }
 
 document.addEventListener("htmx:beforeRequest", (event) => {
@@ -256,12 +398,12 @@ document.addEventListener("htmx:beforeRequest", (event) => {
     showUploadError(form, refusal);
     return;
   }
-  const parts = uploadParts(form);
-  parts.error.hidden = true;
-  parts.bar.value = 0;
-  parts.text.textContent = "Uploading...";
-  parts.status.hidden = false;
-  form.dataset.phase = "uploading";
+  if (resumable()) {
+    event.preventDefault();
+    uploadResumably(form);
+    return;
+  }
+  startProgress(form);
 });
 
 document.addEventListener("htmx:xhr:progress", (event) => {
@@ -269,19 +411,13 @@ document.addEventListener("htmx:xhr:progress", (event) => {
   if (!isUploadForm(form) || form.dataset.phase !== "uploading") {
     return;
   }
-  const parts = uploadParts(form);
   const { loaded, total, lengthComputable } = event.detail;
   if (lengthComputable && total > 0 && loaded < total) {
-    const percent = Math.round((loaded / total) * 100);
-    parts.bar.value = percent;
-    parts.text.textContent = `Uploading... ${percent}%`;
+    showSent(form, loaded, total);
     return;
   }
   if (lengthComputable && loaded >= total) {
-    // Every byte is sent: the import runs on the server now, for as long as it takes.
-    form.dataset.phase = "importing";
-    parts.bar.removeAttribute("value");
-    parts.text.textContent = "Importing... this can take a while for a large export.";
+    showImporting(form);
   }
 });
 
@@ -299,13 +435,8 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     return;
   }
   if (status >= 400) {
-    let message = "The upload was refused; try again with fewer or smaller files.";
-    try {
-      message = JSON.parse(event.detail.xhr.responseText).error || message;
-    } catch (error) {
-      // Not JSON: keep the general line.
-    }
-    showUploadError(form, message.charAt(0).toUpperCase() + message.slice(1));
+    const message = serverMessage(event.detail.xhr.responseText);
+    showUploadError(form, message || "The upload was refused; try again with fewer or smaller files.");
   }
 });
 
