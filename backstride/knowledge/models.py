@@ -11,12 +11,15 @@ from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from backstride.contracts.intake import Aggravator
+from backstride.contracts.intake import Aggravator, Region
 from backstride.domain import TriageLevel
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=3, strip_whitespace=True)]
 SourceIds = Annotated[list[Id], Field(min_length=1)]
+#: A DOI as Crossref recommends matching modern ones: "10.", a registrant code, "/", a suffix.
+DOI_PATTERN = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"
+Doi = Annotated[str, StringConstraints(pattern=DOI_PATTERN)]
 T = TypeVar("T")
 
 Target = Literal["upper", "side", "lower", "core", "hips", "thoracic", "legs"]
@@ -37,16 +40,56 @@ class _Entry(_Strict):
 
 
 class Source(_Entry):
-    """A reference the advice rests on: one of the founding articles or a clinical reference."""
+    """A reference the advice rests on: one of the founding articles or a clinical reference.
+
+    Studies, tools and models carry a full citation (authors, journal, year, and a DOI or an
+    address); guidelines their publisher, year and address. The founding articles carry only
+    what their own text shows: where it names no author, publisher or date, none is guessed.
+    """
 
     kind: Literal["article", "guideline", "study", "tool", "model"]
     title: Text
+    authors: list[Text] = Field(
+        default_factory=list,
+        description="The people who wrote it, as cited (e.g. 'Hill JC'); empty for an "
+        "organisation's guideline or an unsigned article.",
+    )
     publisher: Text | None = None
-    author: Text | None = None
+    journal: Text | None = None
     year: int | None = None
+    doi: Doi | None = Field(None, description="Its DOI, e.g. 10.1002/art.23563.")
     citation: Text = Field(description="How to find it: authors, title, journal or site, year.")
     url: str | None = Field(None, description="Where it was published; shown, never fetched.")
+    licence: Text | None = Field(
+        None, description="For a questionnaire or tool: who may use it and how Backstride does."
+    )
     summary: Text = Field(description="What Backstride takes from it, in our own words.")
+
+    @model_validator(mode="after")
+    def _check_citation(self) -> Source:
+        problems = list(_citation_problems(self))
+        if problems:
+            raise ValueError(f"source {self.id}: " + "; ".join(problems))
+        return self
+
+
+def _citation_problems(source: Source) -> Iterator[str]:
+    if source.kind in ("study", "tool", "model"):
+        if not source.authors:
+            yield "a study, tool or model names its authors"
+        if source.journal is None or source.year is None:
+            yield "a study, tool or model names its journal and year"
+        if source.doi is None and source.url is None:
+            yield "a study, tool or model gives its DOI or its address"
+    if source.kind == "guideline" and (source.publisher is None or source.url is None):
+        yield "a guideline names its publisher and its address"
+    if source.doi is not None and f"doi:{source.doi}" not in source.citation:
+        yield f"the citation shows its DOI as doi:{source.doi}"
+    doi_address = source.url is not None and source.url.startswith("https://doi.org/")
+    if doi_address and (source.doi is None or source.url != f"https://doi.org/{source.doi}"):
+        yield "a doi.org address is the address of the source's own DOI"
+    if source.url is not None and not source.url.startswith("https://"):
+        yield "an address starts with https://"
 
 
 class Exercise(_Entry):
@@ -122,6 +165,10 @@ class Education(_Entry):
 
     text: Text
     relates_to: list[Id] = Field(default_factory=list)
+    regions: list[Region] = Field(
+        default_factory=list,
+        description="Shown with a plan when the back hurts in one of these places.",
+    )
     sources: SourceIds
 
 

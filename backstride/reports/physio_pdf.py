@@ -236,6 +236,8 @@ def _triage(pdf: FPDF, report: PhysioReport) -> None:
         _bullets(pdf, list(triage.reasons))
     else:
         _text(pdf, "No triage rule fired: no red flag or warning sign in the answers.")
+    for missing in triage.missing_answers:
+        _text(pdf, "Answer missing: " + missing, style="B")
     if triage.unanswered_red_flags:
         _text(pdf, "Not answered: " + "; ".join(triage.unanswered_red_flags), style="I")
     _label_value(pdf, "Running:", triage.decision_label)

@@ -64,6 +64,8 @@ class TriageSection:
     running_decision: str
     running_why: tuple[str, ...]
     unanswered_red_flags: tuple[str, ...]
+    missing_answers: tuple[str, ...] = ()
+    """Questions left unanswered whose answer decides the triage, each saying what was assumed."""
 
     @property
     def level_label(self) -> str:

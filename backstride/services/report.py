@@ -23,6 +23,7 @@ from typing import Any
 
 from backstride.clock import today_in
 from backstride.coach.training_load import LoadReport, WeeklyIncreaseFlag, week_start
+from backstride.coach.triage import SEVERE_PAIN
 from backstride.errors import BackstrideError
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.reports.physio_report import (
@@ -184,7 +185,7 @@ def build_report(extract: RecordExtract, knowledge: KnowledgeBase) -> PhysioRepo
         runner=extract.runner,
         made_on=extract.today,
         progress=progress,
-        triage=_triage(output, assessed_on, knowledge, sources),
+        triage=_triage(output, assessed_on, knowledge, sources, _intake(assessment)),
         startback=_startback(output, sources),
         return_to_run=_return_to_run(extract.programmes, marks, knowledge, sources),
         adherence=_adherence(output, assessed_on, extract, sources),
@@ -226,11 +227,32 @@ def _local_day(assessment: AssessmentRecord | None, tz: dt.tzinfo) -> dt.date | 
     return None if assessment is None else assessment.created_at.astimezone(tz).date()
 
 
+def _intake(assessment: AssessmentRecord | None) -> Mapping[str, Any]:
+    return assessment.intake if assessment is not None else {}
+
+
+def _missing_answers(intake: Mapping[str, Any]) -> tuple[str, ...]:
+    """The questions left unanswered whose answer decides the triage, and what was assumed."""
+    pain = intake.get("pain")
+    if not isinstance(pain, Mapping) or pain.get("eases_with_rest") is not None:
+        return ()
+    scores = [pain.get("nrs_now"), pain.get("nrs_worst_week")]
+    worst = max((s for s in scores if isinstance(s, int)), default=0)
+    if worst < SEVERE_PAIN:
+        return ()
+    return (
+        f'"Does it ease when you rest?" was not answered although the pain reached {worst}/10, '
+        "so it was treated as not easing (see a GP or physiotherapist within days). Ask it at "
+        "the appointment.",
+    )
+
+
 def _triage(
     output: Mapping[str, Any],
     assessed_on: dt.date | None,
     knowledge: KnowledgeBase,
     sources: _Sources,
+    intake: Mapping[str, Any],
 ) -> TriageSection | None:
     triage, running = output.get("triage"), output.get("running")
     if assessed_on is None or not isinstance(triage, Mapping) or not isinstance(running, Mapping):
@@ -252,6 +274,7 @@ def _triage(
         unanswered_red_flags=tuple(
             questions.get(i, i) for i in triage.get("unanswered_red_flags", [])
         ),
+        missing_answers=_missing_answers(intake),
     )
 
 

@@ -247,3 +247,36 @@ def test_the_html_holds_every_section_and_escapes_what_the_runner_typed(database
     assert 'src="data:image/png;base64,' in page
     assert "http-equiv" not in page and "<script" not in page and "<link" not in page
     assert "64% of days (18 of 28)" in page and "5 of 10" in page
+
+
+def _save_assessment(url, intake):
+    with open_store(url) as store, store.session() as session:
+        runner = repo.get_or_create_personal_runner(session=session)
+        repo.save_assessment(
+            session=session,
+            runner_id=runner.id,
+            intake=intake_document(intake),
+            output=assessment_document(assess_intake(intake)),
+        )
+
+
+def test_the_report_says_when_the_answer_on_rest_was_missing(database_url):
+    _save_assessment(
+        database_url, sample_intake(pain={"nrs_worst_week": 8, "eases_with_rest": None})
+    )
+    report = report_of(database_url, today=pinned_time.TODAY)
+    assert report.triage is not None
+    [missing] = report.triage.missing_answers
+    assert '"Does it ease when you rest?" was not answered' in missing and "8/10" in missing
+    assert any("did not say whether it eases" in r.text for r in report.triage.reasons)
+    assert "Answer missing:" in html_text(report)
+    assert "Answer missing:" in re.sub(r"\s+", " ", pdf_text(pdf_bytes(report)))
+
+
+@pytest.mark.parametrize(("worst", "eases"), [(8, True), (8, False), (6, None)])
+def test_no_missing_answer_when_it_was_given_or_not_needed(database_url, worst, eases):
+    _save_assessment(
+        database_url, sample_intake(pain={"nrs_worst_week": worst, "eases_with_rest": eases})
+    )
+    report = report_of(database_url, today=pinned_time.TODAY)
+    assert report.triage is not None and report.triage.missing_answers == ()
