@@ -16,6 +16,7 @@ _WORDS = {
     "return_to_run": ("return-to-run programme", "return-to-run programmes"),
     "activities": ("activity", "activities"),
     "activity_files": ("original activity file", "original activity files"),
+    "outcomes": ("outcome questionnaire", "outcome questionnaires"),
 }
 
 

@@ -202,6 +202,75 @@ class ReturnToRunStage(_Entry):
     sources: SourceIds
 
 
+Instrument = Literal["rmdq", "psfs", "pain_nrs", "startback"]
+#: The outcome measures Backstride tracks, by id, in the order it shows them.
+INSTRUMENTS: tuple[Instrument, ...] = ("rmdq", "psfs", "pain_nrs", "startback")
+
+
+class MinimalImportantChange(_Strict):
+    """The smallest change in a score that patients notice as real, with where it comes from.
+
+    A change reaches it when it is at least `points`, or (where `percent` is given) at least
+    that share of the first score.
+    """
+
+    points: Annotated[float, Field(gt=0)]
+    percent: Annotated[float, Field(gt=0, le=100)] | None = None
+    text: Text = Field(description="The threshold in plain words, as the runner reads it.")
+    sources: SourceIds
+
+
+class ActivityLimits(_Strict):
+    """How many activities the runner names, each rated on the measure's scale."""
+
+    least: Annotated[int, Field(ge=1)]
+    most: Annotated[int, Field(ge=1)]
+    name_max_length: Annotated[int, Field(ge=10, le=200)] = 80
+
+
+class OutcomeMeasure(_Entry):
+    """A validated measure of how the back is doing, tracked over time against its MIC."""
+
+    id: Instrument
+    name: Text
+    short_name: Text
+    what: Text = Field(description="What it measures, in plain words.")
+    recall: Text = Field(description="The time the answers are about, e.g. 'today'.")
+    collected: Literal["questionnaire", "check_in", "assessment"] = Field(
+        description="Where its answers come from: its own questionnaire, the daily check-in "
+        "or the assessment."
+    )
+    instructions: Text | None = None
+    items: list[Text] = Field(
+        default_factory=list, description="Yes/no statements, in Backstride's own words."
+    )
+    activities: ActivityLimits | None = None
+    rating_low: Text | None = Field(None, description="What the lowest rating means.")
+    rating_high: Text | None = Field(None, description="What the highest rating means.")
+    low: int
+    high: int
+    better: Literal["lower", "higher"]
+    mic: MinimalImportantChange | None = Field(
+        None,
+        description="None where the measure sorts people into groups rather than "
+        "tracking change (STarT Back).",
+    )
+    sources: SourceIds
+
+    @model_validator(mode="after")
+    def _check_scale(self) -> OutcomeMeasure:
+        if self.low >= self.high:
+            raise ValueError(f"outcome measure {self.id}: low must be below high")
+        if self.items and len(self.items) != self.high - self.low:
+            raise ValueError(
+                f"outcome measure {self.id}: {len(self.items)} yes/no items cannot score "
+                f"{self.low}-{self.high}"
+            )
+        if self.activities is not None and self.activities.least > self.activities.most:
+            raise ValueError(f"outcome measure {self.id}: activities.least is above most")
+        return self
+
+
 class KnowledgeBase(_Strict):
     """The whole knowledge base, cross-checked: ids unique, every reference resolves."""
 
@@ -220,6 +289,7 @@ class KnowledgeBase(_Strict):
     education: list[Education]
     disagreements: list[Disagreement]
     return_to_run: list[ReturnToRunStage]
+    outcome_measures: list[OutcomeMeasure] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_references(self) -> KnowledgeBase:
@@ -253,6 +323,13 @@ class KnowledgeBase(_Strict):
             "index", lambda kb: {entry.id: (kind, entry) for kind, entry in kb.entries()}
         )
 
+    def outcome_measure(self, measure_id: str) -> OutcomeMeasure:
+        """The outcome measure with this id (KeyError when missing)."""
+        for measure in self.outcome_measures:
+            if measure.id == measure_id:
+                return measure
+        raise KeyError(measure_id)
+
     def source(self, source_id: str) -> Source:
         """The source with this id (KeyError when missing)."""
         _kind, entry = self._index()[source_id]
@@ -275,6 +352,7 @@ ENTRY_KINDS: tuple[str, ...] = (
     "education",
     "disagreements",
     "return_to_run",
+    "outcome_measures",
     "sources",
 )
 
@@ -328,6 +406,10 @@ def _reference_problems(kb: KnowledgeBase) -> Iterator[str]:
     stages = sorted(s.stage for s in kb.return_to_run)
     if stages != list(range(1, len(stages) + 1)):
         yield f"return_to_run stages must be numbered 1..N without gaps, got {stages}"
+    for measure in kb.outcome_measures:
+        for source_id in measure.mic.sources if measure.mic is not None else []:
+            if source_id not in source_ids:
+                yield f"outcome_measures.{measure.id}.mic cites unknown source {source_id!r}"
     levels = sorted(t.level for t in kb.triage_levels)
     if levels != sorted(("emergency", "urgent", "see_doctor", "self_care")):
         yield "triage_levels must hold exactly one entry per level"

@@ -133,6 +133,7 @@ COVERAGE: dict[str, tuple[str, ...]] = {
         "serratus_anterior_side_pain",
     ),
     "disagreements": ("rest_from_running",),
+    "outcome_measures": ("rmdq", "psfs", "pain_nrs", "startback"),
 }
 
 # The clinical references other modules cite by id, with the kind each must have.

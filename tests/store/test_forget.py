@@ -26,6 +26,8 @@ def _fill(session: Session, runner: Runner) -> None:
     )
     repo.save_activities(session=session, runner_id=runner.id, activities=[make_activity()])
     repo.save_activity_file(session=session, runner_id=runner.id, file_name="a.fit", content=b"x")
+    rmdq = {"date": "2026-03-02", "instrument": "rmdq", "answers": [False] * 24}
+    repo.upsert_outcome(session=session, runner_id=runner.id, outcome=rmdq, score=0.0)
 
 
 def test_forget_deletes_everything_about_the_runner(session: Session, runner: Runner) -> None:
@@ -41,6 +43,7 @@ def test_forget_deletes_everything_about_the_runner(session: Session, runner: Ru
         "return_to_run": 1,
         "check_in": 1,
         "assessment": 1,
+        "outcome": 1,
         "runner": 1,
     }
     for runner_id, expected in ((runner.id, 0), (other.id, 1)):
@@ -50,6 +53,7 @@ def test_forget_deletes_everything_about_the_runner(session: Session, runner: Ru
         assert len(repo.list_activities(session=session, runner_id=runner_id)) == expected
         files = list(repo.iter_activity_files(session=session, runner_id=runner_id))
         assert len(files) == expected
+        assert len(repo.list_outcomes(session=session, runner_id=runner_id)) == expected
 
 
 def test_after_forget_the_personal_runner_starts_afresh(session: Session, runner: Runner) -> None:

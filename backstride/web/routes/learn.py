@@ -39,6 +39,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "prevention": ("Keeping it away", "Habits that make back pain less likely to come back."),
     "education": ("Good to know", "Facts that help you understand the pain and the advice."),
     "return_to_run": ("Return to running", "The graded walk-run programme, stage by stage."),
+    "outcome_measures": (
+        "Measuring progress",
+        "The questionnaires a physio uses to tell whether your back is getting better.",
+    ),
     "sources": ("Sources", "The articles, guidelines and studies the advice rests on."),
 }
 
