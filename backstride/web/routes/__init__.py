@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from backstride.web.routes import activities, assess, checkins, load, return_to_run, uploads
+from backstride.web.routes import (
+    activities,
+    assess,
+    checkins,
+    export,
+    load,
+    return_to_run,
+    uploads,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -12,6 +20,6 @@ API_PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     """Every API route, under `API_PREFIX`."""
     router = APIRouter(prefix=API_PREFIX)
-    for module in (assess, checkins, return_to_run, activities, load, uploads):
+    for module in (assess, checkins, return_to_run, activities, load, uploads, export):
         router.include_router(module.router)
     return router
