@@ -188,10 +188,9 @@ def _ask_rating(console: Console, name: str) -> int:
 
 
 def _last_activities(record: Any) -> tuple[str, ...]:
-    from backstride.services.outcomes import runner_outcomes
+    from backstride.services.outcomes import last_psfs_activities
 
-    summary = runner_outcomes(record).measure("psfs")
-    return summary.scores[-1].activities if summary and summary.scores else ()
+    return last_psfs_activities(record)
 
 
 def _input(console: Console, prompt: str) -> str:

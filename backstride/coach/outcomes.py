@@ -24,7 +24,7 @@ change.verdict                                                  # "improved" | .
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -144,3 +144,41 @@ def reaches_mic(baseline: Fraction, change: Fraction, measure: OutcomeMeasure) -
         and baseline > 0
         and size * 100 >= Fraction(str(mic.percent)) * baseline
     )
+
+
+#: Ask the questionnaires again once this many days have passed since the last answer.
+REASK_DAYS = 14
+
+DueReason = Literal["start", "two_weeks"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireDue:
+    """A questionnaire to answer now, and why: the programme started, or two weeks passed."""
+
+    instrument: str
+    reason: DueReason
+    last: dt.date | None
+    """When it was last answered, if ever."""
+
+
+def due_questionnaires(
+    last_answered: Mapping[str, dt.date | None],
+    *,
+    started_on: dt.date | None,
+    today: dt.date,
+) -> tuple[QuestionnaireDue, ...]:
+    """The questionnaires to ask for: at the start of the programme, then every two weeks.
+
+    `started_on` is when the runner's programme began (None before any: nothing is asked);
+    `last_answered` holds the last date each questionnaire was answered, by instrument.
+    """
+    if started_on is None or started_on > today:
+        return ()
+    due = []
+    for instrument, last in last_answered.items():
+        if last is None or last < started_on:
+            due.append(QuestionnaireDue(instrument, "start", last))
+        elif (today - last).days >= REASK_DAYS:
+            due.append(QuestionnaireDue(instrument, "two_weeks", last))
+    return tuple(due)

@@ -29,6 +29,8 @@ from pydantic import ValidationError
 from backstride.coach.outcomes import (
     OutcomeChange,
     OutcomeScore,
+    QuestionnaireDue,
+    due_questionnaires,
     judge_change,
     psfs_score,
     rmdq_score,
@@ -56,14 +58,18 @@ __all__ = [
     "MeasureSummary",
     "OutcomeSaved",
     "OutcomesReport",
+    "QuestionnaireDue",
     "build_outcomes",
+    "last_psfs_activities",
     "outcome_document",
     "outcomes_document",
+    "outcomes_due",
     "parse_outcome",
     "read_outcome",
     "runner_outcomes",
     "save_outcome",
     "score_answers",
+    "score_text",
     "verdict_text",
 ]
 
@@ -220,6 +226,41 @@ def save_outcome(
             score=float(score.value),
         )
     return OutcomeSaved(answers, score, updated)
+
+
+# When to ask ------------------------------------------------------------------------------------
+
+
+def outcomes_due(record: Record, *, today: dt.date) -> tuple[QuestionnaireDue, ...]:
+    """The questionnaires the runner should answer now: at the start of their programme (the
+    current return-to-run programme, or else their first assessment), then every two weeks."""
+    with record.session() as session:
+        runner_id = record.runner.id
+        programme = repo.get_return_to_run(session=session, runner_id=runner_id)
+        assessments = repo.list_assessments(session=session, runner_id=runner_id)
+        outcomes = repo.list_outcomes(session=session, runner_id=runner_id)
+    tz = runner_zone(record)
+    started_on: dt.date | None = None
+    if programme is not None and programme.status == "active":
+        started_on = programme.started_on
+    elif assessments:
+        started_on = assessments[0].created_at.astimezone(tz).date()
+    last: dict[str, dt.date | None] = dict.fromkeys(QUESTIONNAIRES)
+    for stored in outcomes:
+        previous = last.get(stored.instrument)
+        if previous is None or stored.date > previous:
+            last[stored.instrument] = stored.date
+    return due_questionnaires(last, started_on=started_on, today=today)
+
+
+def last_psfs_activities(record: Record) -> tuple[str, ...]:
+    """The activities of the runner's latest PSFS, to rate again; none before the first."""
+    with record.session() as session:
+        stored = repo.list_outcomes(session=session, runner_id=record.runner.id, instrument="psfs")
+    if not stored:
+        return ()
+    latest = parse_outcome(stored[-1].data, origin="the stored questionnaire")
+    return tuple(a.name for a in latest.activities) if isinstance(latest, PsfsRatings) else ()
 
 
 # The timeline and the changes -------------------------------------------------------------------

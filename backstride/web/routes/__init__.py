@@ -10,6 +10,7 @@ from backstride.web.routes import (
     checkins,
     export,
     load,
+    outcomes,
     return_to_run,
     uploads,
 )
@@ -20,6 +21,6 @@ API_PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     """Every API route, under `API_PREFIX`."""
     router = APIRouter(prefix=API_PREFIX)
-    for module in (assess, checkins, return_to_run, activities, load, uploads, export):
+    for module in (assess, checkins, return_to_run, outcomes, activities, load, uploads, export):
         router.include_router(module.router)
     return router
