@@ -27,6 +27,9 @@ ROUTES = {
     ("GET", f"{API}/load"),
     ("POST", f"{API}/uploads"),
     ("GET", f"{API}/uploads/{{job_id}}"),
+    ("POST", f"{API}/outcomes"),
+    ("GET", f"{API}/outcomes"),
+    ("GET", f"{API}/export/fhir"),
 }
 
 
