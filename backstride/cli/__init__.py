@@ -18,6 +18,7 @@ from backstride.cli import db as _db
 from backstride.cli import form as _form
 from backstride.cli import importing as _importing
 from backstride.cli import kb as _kb
+from backstride.cli import outcomes as _outcomes
 from backstride.cli import physio_report as _physio_report
 from backstride.cli import plan as _plan
 from backstride.cli import profile as _profile
@@ -53,6 +54,7 @@ app.command("serve")(_serve.serve)
 app.command("worker")(_worker.worker)
 app.add_typer(_kb.app, name="kb")
 app.add_typer(_rtr.app, name="rtr")
+app.add_typer(_outcomes.app, name="outcomes")
 app.add_typer(_schema.app, name="schema")
 app.add_typer(_db.app, name="db")
 

@@ -100,7 +100,8 @@ def ask_checkin(console: Console | None = None, *, today: dt.date | None = None)
     day = today or today_in(None)
     console.print(
         "[bold]Backstride check-in[/bold]: a few numbers about your back today. Press Enter to "
-        "skip a question you would rather not answer (safety questions left blank count as 'no')."
+        "skip a question you would rather not answer. The safety questions cannot be skipped: "
+        "each needs a yes (y) or a no (n)."
     )
     document: dict[str, Any] = {
         "date": _ask(console, "Which day is this for?", _date, hint="YYYY-MM-DD", default=day),
@@ -112,7 +113,7 @@ def ask_checkin(console: Console | None = None, *, today: dt.date | None = None)
     document["session"] = _ask_session(console)
     document["exercises_done"] = _ask_exercises(console)
     document["new_leg_symptoms"] = _ask(
-        console, "Any new pain, numbness, tingling or weakness in a leg?", _yes_no, default=None
+        console, "Any new pain, numbness, tingling or weakness in a leg?", _yes_no, safety=True
     )
     document["red_flags"] = _ask_red_flags(console)
     document["notes"] = _ask(console, "Anything else to note?", str.strip, default=None) or None
@@ -170,9 +171,7 @@ def _ask_red_flags(console: Console) -> dict[str, bool]:
     console.print("\n[bold]Safety questions[/bold]")
     answers: dict[str, bool] = {}
     for name, question in red_flag_questions():
-        answer = _ask(console, question, _yes_no, default=None)
-        if answer is not None:
-            answers[name] = answer
+        answers[name] = _ask(console, question, _yes_no, safety=True)
     return answers
 
 
@@ -186,8 +185,12 @@ def _ask(
     *,
     hint: str = "y/n",
     default: Any = _MISSING,
+    safety: bool = False,
 ) -> T:
-    """Ask until the reply parses; Enter gives `default` when there is one."""
+    """Ask until the reply parses; Enter gives `default` when there is one.
+
+    A safety question has no default: Enter alone is never taken as "no".
+    """
     from backstride.errors import InputInvalid
 
     optional = "" if default is _MISSING else ", Enter to skip"
@@ -199,6 +202,12 @@ def _ask(
                 "the answers ended before the check-in was complete; nothing was saved"
             ) from None
         if not reply:
+            if safety:
+                console.print(
+                    "[yellow]This is a safety question and cannot be skipped: answer y (yes) "
+                    "or n (no).[/yellow]"
+                )
+                continue
             if default is _MISSING:
                 console.print("[yellow]This one is needed.[/yellow]")
                 continue

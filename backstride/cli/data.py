@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,15 @@ _WORDS = {
     "return_to_run": ("return-to-run programme", "return-to-run programmes"),
     "activities": ("activity", "activities"),
     "activity_files": ("original activity file", "original activity files"),
+    "outcomes": ("outcome questionnaire", "outcome questionnaires"),
 }
+
+
+class ExportFormat(StrEnum):
+    """What `backstride export` writes."""
+
+    zip = "zip"
+    fhir = "fhir"
 
 
 def export(
@@ -25,15 +34,36 @@ def export(
         typer.Option(
             "--out",
             "-o",
-            help="The zip file to write, e.g. backstride-export.zip (replaced if it exists).",
+            help="The file to write, e.g. backstride-export.zip, or backstride-fhir.json with "
+            "--format fhir (replaced if it exists).",
             dir_okay=False,
         ),
     ],
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="zip: everything, as JSON plus your original files (restore reads it); fhir: "
+            "a FHIR R4 Bundle for a clinic's system (your pain diary and questionnaires).",
+        ),
+    ] = ExportFormat.zip,
     db: Db = None,
 ) -> None:
-    """Save everything Backstride keeps about you to a zip: JSON plus your original files."""
-    from backstride.services.data import export_record
+    """Save everything Backstride keeps about you to a zip, or a FHIR R4 Bundle for a clinic."""
     from backstride.services.record import open_record
+
+    if format is ExportFormat.fhir:
+        from backstride.services.fhir import write_fhir
+
+        with open_record(db) as record:
+            written = write_fhir(record, out)
+        typer.echo(
+            f"Exported a FHIR R4 Bundle ({_resources(written.counts)}) to {out} "
+            f"({_megabytes(written.size_bytes)}). Keep it safe: it holds your health data."
+        )
+        return
+    from backstride.services.data import export_record
 
     with open_record(db) as record:
         summary = export_record(record, out)
@@ -41,6 +71,22 @@ def export(
         f"Exported {_counted(summary.counts)} to {out} ({_megabytes(summary.size_bytes)}). "
         "Keep it safe: it holds your health data."
     )
+
+
+_RESOURCES = {
+    "Patient": ("patient", "patients"),
+    "Observation": ("pain observation", "pain observations"),
+    "Questionnaire": ("questionnaire", "questionnaires"),
+    "QuestionnaireResponse": ("questionnaire response", "questionnaire responses"),
+}
+
+
+def _resources(counts: dict[str, int]) -> str:
+    parts = [
+        f"{counts.get(kind, 0)} {one if counts.get(kind, 0) == 1 else many}"
+        for kind, (one, many) in _RESOURCES.items()
+    ]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def restore(

@@ -1,4 +1,8 @@
-"""The interactive assessment: asks each question in plain words; Enter skips optional ones."""
+"""The interactive assessment: asks each question in plain words; Enter skips optional ones.
+
+The safety questions each need an explicit yes or no: Enter alone is never taken as "no". So is
+"does it ease when you rest?" once the pain given reaches 7/10.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +21,8 @@ def ask_intake(console: Console | None = None) -> Intake:
     console = console or Console(highlight=False)
     console.print(
         "[bold]Backstride assessment[/bold]: answer in a few words or numbers. "
-        "Press Enter to skip a question you would rather not answer (safety questions left "
-        "blank count as 'no')."
+        "Press Enter to skip a question you would rather not answer. The safety questions "
+        "cannot be skipped: each needs a yes (y) or a no (n)."
     )
     answers: dict[tuple[str, ...], Any] = {}
     section = ""
@@ -29,7 +33,7 @@ def ask_intake(console: Console | None = None) -> Intake:
             console.print(f"\n[bold underline]{section}[/bold underline]")
             if section == STARTBACK_SECTION and not _wants_startback(console):
                 break
-        answers[question.path] = _ask(console, question, number, len(asked))
+        answers[question.path] = _ask(console, question, number, len(asked), answers)
     return build_intake(answers)
 
 
@@ -53,17 +57,29 @@ def _wants_startback(console: Console) -> bool:
     return reply.strip().lower() in ("y", "yes")
 
 
-def _ask(console: Console, question: Any, number: int, total: int) -> Any:
+def _ask(console: Console, question: Any, number: int, total: int, answers: dict[Any, Any]) -> Any:
+    from backstride.services.questionnaire import REST_QUESTION_NEEDED
+
+    must = question.is_safety or question.is_needed(answers)
     while True:
-        optional = "" if question.required else ", Enter to skip"
+        optional = "" if must else ", Enter to skip"
         reply = _input(
             console,
             f"[dim]({number}/{total})[/dim] {question.text} "
             f"[dim]({question.hint}{optional})[/dim] ",
         )
         if not reply.strip():
+            if question.is_safety:
+                console.print(
+                    "[yellow]This is a safety question and cannot be skipped: answer y (yes) "
+                    "or n (no).[/yellow]"
+                )
+                continue
             if question.required:
                 console.print("[yellow]This one is needed to assess you.[/yellow]")
+                continue
+            if must:
+                console.print(f"[yellow]{REST_QUESTION_NEEDED}[/yellow]")
                 continue
             return None
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -18,13 +18,17 @@ class Contract(StrEnum):
     intake = "intake"
     assessment = "assessment"
     checkin = "checkin"
+    outcome = "outcome"
 
 
 @app.callback(invoke_without_command=True)
 def schema(
     contract: Annotated[
         Contract,
-        typer.Argument(help="intake (what assess reads), assessment (what it writes) or checkin."),
+        typer.Argument(
+            help="intake (what assess reads), assessment (what it writes), checkin or outcome "
+            "(an RMDQ or PSFS questionnaire)."
+        ),
     ],
 ) -> None:
     """Print the JSON Schema of CONTRACT, e.g. `backstride schema intake`."""
@@ -39,6 +43,14 @@ def schema(
         Contract.assessment: AssessmentOut,
         Contract.checkin: CheckIn,
     }
-    document = models[contract].model_json_schema()
+    if contract is Contract.outcome:
+        from pydantic import Field, TypeAdapter
+
+        from backstride.contracts.outcomes import PsfsRatings, RmdqAnswers
+
+        union = Annotated[RmdqAnswers | PsfsRatings, Field(discriminator="instrument")]
+        document = TypeAdapter(cast("Any", union)).json_schema()
+    else:
+        document = models[contract].model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     print_json(document)

@@ -2,8 +2,10 @@
 
 Chosen by the phase of the pain (gentle mobility in the first days, strength later, prevention
 when pain-free), by where it hurts, and by what makes it worse: no rotation when twisting
-hurts, nothing an exercise's `avoid_if` names. An emergency or urgent triage gives no exercise
-plan at all, only what to do now.
+hurts, nothing an exercise's `avoid_if` names. In the first days every exercise works where it
+hurts (thoracic mobility for the upper and middle back, side bends for the side), never the
+lower-back set for every region. An emergency or urgent triage gives no exercise plan at all,
+only what to do now.
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ def prescribe(
         cool_down=_items(knowledge, _cool_down_ids(running)),
         form_cues=_items(knowledge, _form_cue_ids(intake, factors, form)),
         prevention=_items(knowledge, [p.id for p in knowledge.prevention if p.id in helped]),
-        education=_education(factors, phase, knowledge),
+        education=_education(factors, phase, intake.pain.regions, knowledge),
     )
 
 
@@ -132,6 +134,10 @@ def choose_exercises(
         for e in knowledge.memo("exercise_tags", _exercise_tags)
         if phase in e.phase and not (e.avoid_if & aggravators or e.movement & excluded)
     ]
+    if phase == "acute":
+        # Gentle movement where it hurts only: a sore upper back gets no knees-to-chest. The
+        # whole gentle set stays as a fallback, should nothing for the region be left.
+        fitting = [e for e in fitting if targets & e.target] or fitting
     # Stable sort: exercises for the painful regions and the runner's factors come first, then
     # the knowledge base's own order.
     fitting.sort(key=lambda e: (-len(targets & e.target), e.id not in helped))
@@ -243,9 +249,15 @@ def _form_cue_ids(
 
 
 def _education(
-    factors: tuple[FactorFinding, ...], phase: Phase, knowledge: KnowledgeBase
+    factors: tuple[FactorFinding, ...],
+    phase: Phase,
+    regions: Iterable[Region],
+    knowledge: KnowledgeBase,
 ) -> tuple[PlanItem, ...]:
+    """The facts shown with the plan: movement first, then where it hurts, then the causes."""
     wanted = ["non_specific_pain_likes_movement"] if phase != "prevention" else []
+    painful = set(regions)
+    wanted += [e.id for e in knowledge.education if painful & set(e.regions)]
     by_factor = {f.id: f for f in knowledge.factors}
     for finding in factors:
         wanted += by_factor[finding.id].education

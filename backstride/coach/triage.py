@@ -5,7 +5,9 @@ Each rule below is a small named function registered under the id of its knowled
 the text the runner reads and its sources. The highest level that fires wins and every rule
 that fired is listed. Unanswered questions count as "no" (a red flag not reported; "is it
 improving?" not improving; "had back pain before?" a first episode), and where the answers
-given already point to a serious cause, a missing detail counts against the runner too.
+given already point to a serious cause, a missing detail counts against the runner too: severe
+pain with no answer to "does it ease when you rest?" is not assumed to ease, and its own rule
+says the answer is missing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from backstride.domain import TriageLevel, triage_rank
 from backstride.knowledge.models import KnowledgeBase
 
 Rule = Callable[[Intake], bool]
+
+SEVERE_PAIN = 7
+"""Pain (now or at worst this week) from which the answer to "does it ease when you rest?"
+decides whether a doctor is needed within days."""
 
 #: Every triage rule by its knowledge id. Red flags fire on their own answer.
 RULES: dict[str, Rule] = {}
@@ -65,8 +71,19 @@ def _leg_pain_below_knee(intake: Intake) -> bool:
 
 @_rule("severe_pain_not_easing")
 def _severe_pain_not_easing(intake: Intake) -> bool:
-    """Pain of 7/10 or more, now or at worst this week, not known to ease with rest."""
-    return _worst_pain(intake) >= 7 and intake.pain.eases_with_rest is not True
+    """Pain of 7/10 or more, now or at worst this week, that does not ease with rest."""
+    return _worst_pain(intake) >= SEVERE_PAIN and intake.pain.eases_with_rest is False
+
+
+@_rule("severe_pain_rest_not_answered")
+def _severe_pain_rest_not_answered(intake: Intake) -> bool:
+    """Pain of 7/10 or more and no answer to "does it ease with rest?": not assumed to ease."""
+    return needs_rest_answer(intake) and intake.pain.eases_with_rest is None
+
+
+def needs_rest_answer(intake: Intake) -> bool:
+    """Whether "does it ease when you rest?" decides the triage: pain of 7/10 or more."""
+    return _worst_pain(intake) >= SEVERE_PAIN
 
 
 @_rule("not_improving_after_7_days")

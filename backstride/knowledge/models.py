@@ -11,12 +11,15 @@ from typing import Annotated, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from backstride.contracts.intake import Aggravator
+from backstride.contracts.intake import Aggravator, Region
 from backstride.domain import TriageLevel
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=3, strip_whitespace=True)]
 SourceIds = Annotated[list[Id], Field(min_length=1)]
+#: A DOI as Crossref recommends matching modern ones: "10.", a registrant code, "/", a suffix.
+DOI_PATTERN = r"^10\.\d{4,9}/[-._;()/:A-Za-z0-9]+$"
+Doi = Annotated[str, StringConstraints(pattern=DOI_PATTERN)]
 T = TypeVar("T")
 
 Target = Literal["upper", "side", "lower", "core", "hips", "thoracic", "legs"]
@@ -37,16 +40,56 @@ class _Entry(_Strict):
 
 
 class Source(_Entry):
-    """A reference the advice rests on: one of the founding articles or a clinical reference."""
+    """A reference the advice rests on: one of the founding articles or a clinical reference.
+
+    Studies, tools and models carry a full citation (authors, journal, year, and a DOI or an
+    address); guidelines their publisher, year and address. The founding articles carry only
+    what their own text shows: where it names no author, publisher or date, none is guessed.
+    """
 
     kind: Literal["article", "guideline", "study", "tool", "model"]
     title: Text
+    authors: list[Text] = Field(
+        default_factory=list,
+        description="The people who wrote it, as cited (e.g. 'Hill JC'); empty for an "
+        "organisation's guideline or an unsigned article.",
+    )
     publisher: Text | None = None
-    author: Text | None = None
+    journal: Text | None = None
     year: int | None = None
+    doi: Doi | None = Field(None, description="Its DOI, e.g. 10.1002/art.23563.")
     citation: Text = Field(description="How to find it: authors, title, journal or site, year.")
     url: str | None = Field(None, description="Where it was published; shown, never fetched.")
+    licence: Text | None = Field(
+        None, description="For a questionnaire or tool: who may use it and how Backstride does."
+    )
     summary: Text = Field(description="What Backstride takes from it, in our own words.")
+
+    @model_validator(mode="after")
+    def _check_citation(self) -> Source:
+        problems = list(_citation_problems(self))
+        if problems:
+            raise ValueError(f"source {self.id}: " + "; ".join(problems))
+        return self
+
+
+def _citation_problems(source: Source) -> Iterator[str]:
+    if source.kind in ("study", "tool", "model"):
+        if not source.authors:
+            yield "a study, tool or model names its authors"
+        if source.journal is None or source.year is None:
+            yield "a study, tool or model names its journal and year"
+        if source.doi is None and source.url is None:
+            yield "a study, tool or model gives its DOI or its address"
+    if source.kind == "guideline" and (source.publisher is None or source.url is None):
+        yield "a guideline names its publisher and its address"
+    if source.doi is not None and f"doi:{source.doi}" not in source.citation:
+        yield f"the citation shows its DOI as doi:{source.doi}"
+    doi_address = source.url is not None and source.url.startswith("https://doi.org/")
+    if doi_address and (source.doi is None or source.url != f"https://doi.org/{source.doi}"):
+        yield "a doi.org address is the address of the source's own DOI"
+    if source.url is not None and not source.url.startswith("https://"):
+        yield "an address starts with https://"
 
 
 class Exercise(_Entry):
@@ -122,6 +165,10 @@ class Education(_Entry):
 
     text: Text
     relates_to: list[Id] = Field(default_factory=list)
+    regions: list[Region] = Field(
+        default_factory=list,
+        description="Shown with a plan when the back hurts in one of these places.",
+    )
     sources: SourceIds
 
 
@@ -180,6 +227,75 @@ class FormFinding(_Entry):
         return self
 
 
+Instrument = Literal["rmdq", "psfs", "pain_nrs", "startback"]
+#: The outcome measures Backstride tracks, by id, in the order it shows them.
+INSTRUMENTS: tuple[Instrument, ...] = ("rmdq", "psfs", "pain_nrs", "startback")
+
+
+class MinimalImportantChange(_Strict):
+    """The smallest change in a score that patients notice as real, with where it comes from.
+
+    A change reaches it when it is at least `points`, or (where `percent` is given) at least
+    that share of the first score.
+    """
+
+    points: Annotated[float, Field(gt=0)]
+    percent: Annotated[float, Field(gt=0, le=100)] | None = None
+    text: Text = Field(description="The threshold in plain words, as the runner reads it.")
+    sources: SourceIds
+
+
+class ActivityLimits(_Strict):
+    """How many activities the runner names, each rated on the measure's scale."""
+
+    least: Annotated[int, Field(ge=1)]
+    most: Annotated[int, Field(ge=1)]
+    name_max_length: Annotated[int, Field(ge=10, le=200)] = 80
+
+
+class OutcomeMeasure(_Entry):
+    """A validated measure of how the back is doing, tracked over time against its MIC."""
+
+    id: Instrument
+    name: Text
+    short_name: Text
+    what: Text = Field(description="What it measures, in plain words.")
+    recall: Text = Field(description="The time the answers are about, e.g. 'today'.")
+    collected: Literal["questionnaire", "check_in", "assessment"] = Field(
+        description="Where its answers come from: its own questionnaire, the daily check-in "
+        "or the assessment."
+    )
+    instructions: Text | None = None
+    items: list[Text] = Field(
+        default_factory=list, description="Yes/no statements, in Backstride's own words."
+    )
+    activities: ActivityLimits | None = None
+    rating_low: Text | None = Field(None, description="What the lowest rating means.")
+    rating_high: Text | None = Field(None, description="What the highest rating means.")
+    low: int
+    high: int
+    better: Literal["lower", "higher"]
+    mic: MinimalImportantChange | None = Field(
+        None,
+        description="None where the measure sorts people into groups rather than "
+        "tracking change (STarT Back).",
+    )
+    sources: SourceIds
+
+    @model_validator(mode="after")
+    def _check_scale(self) -> OutcomeMeasure:
+        if self.low >= self.high:
+            raise ValueError(f"outcome measure {self.id}: low must be below high")
+        if self.items and len(self.items) != self.high - self.low:
+            raise ValueError(
+                f"outcome measure {self.id}: {len(self.items)} yes/no items cannot score "
+                f"{self.low}-{self.high}"
+            )
+        if self.activities is not None and self.activities.least > self.activities.most:
+            raise ValueError(f"outcome measure {self.id}: activities.least is above most")
+        return self
+
+
 class KnowledgeBase(_Strict):
     """The whole knowledge base, cross-checked: ids unique, every reference resolves."""
 
@@ -199,6 +315,7 @@ class KnowledgeBase(_Strict):
     disagreements: list[Disagreement]
     return_to_run: list[ReturnToRunStage]
     form_findings: list[FormFinding] = Field(default_factory=list)
+    outcome_measures: list[OutcomeMeasure] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check_references(self) -> KnowledgeBase:
@@ -232,6 +349,13 @@ class KnowledgeBase(_Strict):
             "index", lambda kb: {entry.id: (kind, entry) for kind, entry in kb.entries()}
         )
 
+    def outcome_measure(self, measure_id: str) -> OutcomeMeasure:
+        """The outcome measure with this id (KeyError when missing)."""
+        for measure in self.outcome_measures:
+            if measure.id == measure_id:
+                return measure
+        raise KeyError(measure_id)
+
     def source(self, source_id: str) -> Source:
         """The source with this id (KeyError when missing)."""
         _kind, entry = self._index()[source_id]
@@ -255,6 +379,7 @@ ENTRY_KINDS: tuple[str, ...] = (
     "disagreements",
     "return_to_run",
     "form_findings",
+    "outcome_measures",
     "sources",
 )
 
@@ -313,6 +438,10 @@ def _reference_problems(kb: KnowledgeBase) -> Iterator[str]:
     stages = sorted(s.stage for s in kb.return_to_run)
     if stages != list(range(1, len(stages) + 1)):
         yield f"return_to_run stages must be numbered 1..N without gaps, got {stages}"
+    for measure in kb.outcome_measures:
+        for source_id in measure.mic.sources if measure.mic is not None else []:
+            if source_id not in source_ids:
+                yield f"outcome_measures.{measure.id}.mic cites unknown source {source_id!r}"
     levels = sorted(t.level for t in kb.triage_levels)
     if levels != sorted(("emergency", "urgent", "see_doctor", "self_care")):
         yield "triage_levels must hold exactly one entry per level"

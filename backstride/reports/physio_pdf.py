@@ -68,6 +68,7 @@ def pdf_bytes(report: PhysioReport) -> bytes:
     _triage(pdf, report)
     _startback(pdf, report)
     _chart(pdf, report)
+    _outcomes(pdf, report)
     _return_to_run(pdf, report)
     _adherence(pdf, report)
     _red_flags(pdf, report)
@@ -236,6 +237,8 @@ def _triage(pdf: FPDF, report: PhysioReport) -> None:
         _bullets(pdf, list(triage.reasons))
     else:
         _text(pdf, "No triage rule fired: no red flag or warning sign in the answers.")
+    for missing in triage.missing_answers:
+        _text(pdf, "Answer missing: " + missing, style="B")
     if triage.unanswered_red_flags:
         _text(pdf, "Not answered: " + "; ".join(triage.unanswered_red_flags), style="I")
     _label_value(pdf, "Running:", triage.decision_label)
@@ -253,6 +256,39 @@ def _startback(pdf: FPDF, report: PhysioReport) -> None:
         f"Total {s.total}/9, psychosocial subscale {s.psychosocial}/5: {s.meaning}."
         + cite_marks(s.sources),
     )
+
+
+def _outcomes(pdf: FPDF, report: PhysioReport) -> None:
+    section = report.outcomes
+    rows = 0 if section is None else len(section.lines)
+    _heading(pdf, SECTION_TITLES[4], room_mm=20 + 9 * rows)
+    if section is None or section.is_empty:
+        _text(
+            pdf,
+            "No outcome measure on record yet: the runner answers the RMDQ and the PSFS in "
+            "Backstride at the start and every two weeks.",
+            style="I",
+        )
+        return
+    _text(
+        pdf,
+        "From the first score to the latest. A change counts as real when it reaches the "
+        "minimal important change (MIC); below it, it is reported as no clear change.",
+        size=9,
+    )
+    heading = ("Measure", "First", "Latest", "Change", "MIC", "What it means")
+    lines = [
+        (
+            line.measure,
+            line.first,
+            line.latest,
+            line.change,
+            line.threshold + cite_marks(line.sources),
+            line.verdict,
+        )
+        for line in section.lines
+    ]
+    _table(pdf, heading, lines, (30, 23, 23, 18, 26, 58))
 
 
 def _chart(pdf: FPDF, report: PhysioReport) -> None:
@@ -273,7 +309,7 @@ def _chart(pdf: FPDF, report: PhysioReport) -> None:
 
 
 def _return_to_run(pdf: FPDF, report: PhysioReport) -> None:
-    _heading(pdf, SECTION_TITLES[4], room_mm=22)
+    _heading(pdf, SECTION_TITLES[5], room_mm=22)
     rtr = report.return_to_run
     if rtr is None:
         _text(pdf, "No return-to-run programme on record.", style="I")
@@ -293,7 +329,7 @@ def _return_to_run(pdf: FPDF, report: PhysioReport) -> None:
 
 
 def _adherence(pdf: FPDF, report: PhysioReport) -> None:
-    _heading(pdf, SECTION_TITLES[5], room_mm=30)
+    _heading(pdf, SECTION_TITLES[6], room_mm=30)
     a = report.adherence
     if a is None:
         _text(pdf, "No exercise plan on record (it comes with an assessment).", style="I")
@@ -312,7 +348,7 @@ def _adherence(pdf: FPDF, report: PhysioReport) -> None:
 
 
 def _red_flags(pdf: FPDF, report: PhysioReport) -> None:
-    _heading(pdf, SECTION_TITLES[6], room_mm=40)
+    _heading(pdf, SECTION_TITLES[7], room_mm=40)
     flags = report.red_flags
     reported = flags.reported
     summary = (
@@ -339,7 +375,7 @@ def _red_flags(pdf: FPDF, report: PhysioReport) -> None:
 def _load(pdf: FPDF, report: PhysioReport) -> None:
     load = report.load
     # Keep the weekly table on one page: a row is about 5 mm.
-    _heading(pdf, SECTION_TITLES[7], room_mm=16 + 5.2 * (len(load.weeks) + 1))
+    _heading(pdf, SECTION_TITLES[8], room_mm=16 + 5.2 * (len(load.weeks) + 1))
     heading = ("Week of", "Runs", "Distance (km)", "Longest run (km)", "Flag")
     rows = [
         (
@@ -369,7 +405,7 @@ def _load(pdf: FPDF, report: PhysioReport) -> None:
 
 
 def _sources(pdf: FPDF, report: PhysioReport) -> None:
-    _heading(pdf, SECTION_TITLES[8], room_mm=20)
+    _heading(pdf, SECTION_TITLES[9], room_mm=20)
     pdf.set_font(FONT, "", 7.5)
     for source in report.sources:
         where = f" {source.url}" if source.url else ""

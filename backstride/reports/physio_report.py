@@ -36,6 +36,7 @@ SECTION_TITLES = (
     "Triage",
     "STarT Back screening",
     "Pain and running",
+    "Outcome measures",
     "Return to run",
     "Exercise adherence",
     "Red flags asked and answered",
@@ -64,6 +65,8 @@ class TriageSection:
     running_decision: str
     running_why: tuple[str, ...]
     unanswered_red_flags: tuple[str, ...]
+    missing_answers: tuple[str, ...] = ()
+    """Questions left unanswered whose answer decides the triage, each saying what was assumed."""
 
     @property
     def level_label(self) -> str:
@@ -209,6 +212,33 @@ class SourceLine:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeLine:
+    """One outcome measure: first and latest score, the change, its MIC and what it means."""
+
+    measure: str
+    """The measure and its scale, e.g. "RMDQ (0-24, lower is better)"."""
+    first: str
+    latest: str
+    change: str
+    threshold: str
+    verdict: str
+    reached: bool | None
+    """Whether the change reaches the MIC; None where there is no change or no MIC."""
+    sources: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeSection:
+    """The outcome measures, as Progress shows them, each cited for its MIC."""
+
+    lines: tuple[OutcomeLine, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return all(line.first == "-" for line in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
 class PhysioReport:
     """Everything the physio report shows; sections are None when the record has no data."""
 
@@ -223,6 +253,7 @@ class PhysioReport:
     load: LoadSection
     sources: tuple[SourceLine, ...]
     disclaimer: str
+    outcomes: OutcomeSection | None = None
 
 
 def key_facts(report: PhysioReport) -> list[tuple[str, str]]:
@@ -239,6 +270,8 @@ def key_facts(report: PhysioReport) -> list[tuple[str, str]]:
         facts.append(
             ("STarT Back", f"{s.risk} risk (total {s.total}/9, psychosocial {s.psychosocial}/5)")
         )
+    if report.outcomes is not None and not report.outcomes.is_empty:
+        facts.append(("Outcome measures", outcomes_summary(report.outcomes)))
     facts.append(("Morning pain", morning_pain_trend(report.progress)))
     rtr = report.return_to_run
     if rtr is not None:
@@ -274,6 +307,19 @@ def morning_pain_trend(progress: Progress) -> str:
             f" ({logged[-2].morning_pain_avg:.1f} the week of {day_text(logged[-2].week_start)})"
         )
     return text
+
+
+def outcomes_summary(section: OutcomeSection) -> str:
+    """Each measure answered more than once, first to latest and what it means, e.g.
+    "RMDQ 12 -> 7, improved"."""
+    parts = []
+    for line in section.lines:
+        if line.latest == "-":
+            continue
+        short = line.measure.split(" (")[0]
+        first, latest = line.first.split(" (")[0], line.latest.split(" (")[0]
+        parts.append(f"{short} {first} -> {latest}, {line.verdict.split(':')[0].lower()}")
+    return "; ".join(parts) if parts else "one score of each so far"
 
 
 def load_summary(load: LoadSection) -> str:

@@ -32,6 +32,7 @@ VIEWS: dict[str, str] = {
     "overview": "viewed the overview (safety triage, running decision, return-to-run stage)",
     "checkins": "viewed the pain diary",
     "load": "viewed the training load",
+    "fhir": "downloaded the FHIR export (pain diary and questionnaires)",
 }
 #: Every action the log keeps, in the words the runner reads.
 ACTIONS: dict[str, str] = {

@@ -2,14 +2,24 @@
 
 A question knows where its answer goes in the intake, how to read a typed answer, and whether
 it may be skipped. `build_intake` turns the answers into a checked `Intake`.
+
+Three kinds of question cannot simply be passed over:
+
+- the required ones (age, pain right now), without which there is no assessment;
+- "does it ease when you rest?" once the pain given so far reaches 7/10: its answer decides
+  whether a doctor is needed within days, so it is asked, not assumed (`is_needed`);
+- the safety questions (`is_safety`): at a terminal each needs an explicit yes or no, so that
+  one press of Enter never passes a warning sign. The web form may leave them unanswered, and
+  the assessment then lists each one left out, before the plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from backstride.coach.triage import SEVERE_PAIN
 from backstride.contracts.intake import (
     Aggravator,
     Character,
@@ -37,6 +47,17 @@ class Question:
     choices: tuple[str, ...] = ()
     low: float | None = None
     high: float | None = None
+    needed_when_severe: bool = False
+    """Needed once the pain answered so far reaches `SEVERE_PAIN` (now or worst this week)."""
+
+    @property
+    def is_safety(self) -> bool:
+        """A red-flag question: at a terminal it needs an explicit yes or no."""
+        return self.path[0] == "red_flags"
+
+    def is_needed(self, answers: Mapping[tuple[str, ...], Any]) -> bool:
+        """Whether the answers so far make this question one that must be answered."""
+        return self.required or (self.needed_when_severe and worst_pain(answers) >= SEVERE_PAIN)
 
     @property
     def hint(self) -> str:
@@ -106,6 +127,19 @@ def questions(knowledge: KnowledgeBase) -> Iterator[Question]:
     for number, text in enumerate(STARTBACK_ITEMS, start=1):
         yield Question(("startback", str(number)), text, "bool", STARTBACK_SECTION)
     yield Question(("startback", "9"), STARTBACK_BOTHER, "int", STARTBACK_SECTION, low=0, high=4)
+
+
+def worst_pain(answers: Mapping[tuple[str, ...], Any]) -> int:
+    """The highest of "pain right now" and "worst this week" among the answers, 0 when neither."""
+    scores = [answers.get(("pain", "nrs_now")), answers.get(("pain", "nrs_worst_week"))]
+    return max((s for s in scores if isinstance(s, int)), default=0)
+
+
+#: What the runner is told when the rest question must be answered.
+REST_QUESTION_NEEDED = (
+    "Your pain has reached 7 out of 10 or more, so this answer decides how soon you should see "
+    "someone: please answer it."
+)
 
 
 def build_intake(answers: dict[tuple[str, ...], Any]) -> Intake:
@@ -200,7 +234,13 @@ _PAIN = (
         "Your pain",
         choices=_choices(Aggravator),
     ),
-    _q("pain.eases_with_rest", "Does it ease when you rest?", "bool", "Your pain"),
+    _q(
+        "pain.eases_with_rest",
+        "Does it ease when you rest?",
+        "bool",
+        "Your pain",
+        needed_when_severe=True,
+    ),
     _q("pain.improving", "Is it getting better?", "bool", "Your pain"),
     _q(
         "pain.leg_pain_below_knee",

@@ -23,6 +23,7 @@ from typing import Any
 
 from backstride.clock import today_in
 from backstride.coach.training_load import LoadReport, WeeklyIncreaseFlag, week_start
+from backstride.coach.triage import SEVERE_PAIN
 from backstride.errors import BackstrideError
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.reports.physio_report import (
@@ -31,6 +32,8 @@ from backstride.reports.physio_report import (
     ExerciseDays,
     LoadSection,
     LoadWeekLine,
+    OutcomeLine,
+    OutcomeSection,
     PhysioReport,
     RedFlagLine,
     RedFlagSection,
@@ -42,6 +45,12 @@ from backstride.reports.physio_report import (
 )
 from backstride.reports.progress import StageMark
 from backstride.services.load import flag_text, runner_load, runner_zone
+from backstride.services.outcomes import (
+    MeasureSummary,
+    OutcomesReport,
+    runner_outcomes,
+    score_text,
+)
 from backstride.services.progress import (
     DEFAULT_PROGRESS_WEEKS,
     build_progress,
@@ -85,6 +94,8 @@ class RecordExtract:
     check_ins: tuple[CheckInRecord, ...]
     programmes: tuple[ReturnToRunState, ...]
     load: LoadReport
+    outcomes: OutcomesReport | None = None
+    """The outcome measures over the whole record (not only the weeks shown)."""
 
 
 def runner_report(
@@ -95,6 +106,7 @@ def runner_report(
     knowledge: KnowledgeBase | None = None,
 ) -> PhysioReport:
     """The report of the runner's record as of `today`, over the `weeks` weeks ending then."""
+    kb = knowledge or load_knowledge()
     load = runner_load(record, weeks=weeks, until=today)
     since = min(load.weeks[0].week_start, today - dt.timedelta(days=ADHERENCE_DAYS - 1))
     with record.session() as session:
@@ -115,8 +127,9 @@ def runner_report(
             ),
             programmes=tuple(programmes),
             load=load,
+            outcomes=runner_outcomes(record, knowledge=kb),
         )
-    return build_report(extract, knowledge or load_knowledge())
+    return build_report(extract, kb)
 
 
 class NothingToReport(BackstrideError):
@@ -184,8 +197,9 @@ def build_report(extract: RecordExtract, knowledge: KnowledgeBase) -> PhysioRepo
         runner=extract.runner,
         made_on=extract.today,
         progress=progress,
-        triage=_triage(output, assessed_on, knowledge, sources),
+        triage=_triage(output, assessed_on, knowledge, sources, _intake(assessment)),
         startback=_startback(output, sources),
+        outcomes=_outcomes(extract.outcomes, sources),
         return_to_run=_return_to_run(extract.programmes, marks, knowledge, sources),
         adherence=_adherence(output, assessed_on, extract, sources),
         red_flags=_red_flags(assessment, assessed_on, extract, knowledge, sources),
@@ -226,11 +240,32 @@ def _local_day(assessment: AssessmentRecord | None, tz: dt.tzinfo) -> dt.date | 
     return None if assessment is None else assessment.created_at.astimezone(tz).date()
 
 
+def _intake(assessment: AssessmentRecord | None) -> Mapping[str, Any]:
+    return assessment.intake if assessment is not None else {}
+
+
+def _missing_answers(intake: Mapping[str, Any]) -> tuple[str, ...]:
+    """The questions left unanswered whose answer decides the triage, and what was assumed."""
+    pain = intake.get("pain")
+    if not isinstance(pain, Mapping) or pain.get("eases_with_rest") is not None:
+        return ()
+    scores = [pain.get("nrs_now"), pain.get("nrs_worst_week")]
+    worst = max((s for s in scores if isinstance(s, int)), default=0)
+    if worst < SEVERE_PAIN:
+        return ()
+    return (
+        f'"Does it ease when you rest?" was not answered although the pain reached {worst}/10, '
+        "so it was treated as not easing (see a GP or physiotherapist within days). Ask it at "
+        "the appointment.",
+    )
+
+
 def _triage(
     output: Mapping[str, Any],
     assessed_on: dt.date | None,
     knowledge: KnowledgeBase,
     sources: _Sources,
+    intake: Mapping[str, Any],
 ) -> TriageSection | None:
     triage, running = output.get("triage"), output.get("running")
     if assessed_on is None or not isinstance(triage, Mapping) or not isinstance(running, Mapping):
@@ -252,6 +287,7 @@ def _triage(
         unanswered_red_flags=tuple(
             questions.get(i, i) for i in triage.get("unanswered_red_flags", [])
         ),
+        missing_answers=_missing_answers(intake),
     )
 
 
@@ -265,6 +301,65 @@ def _startback(output: Mapping[str, Any], sources: _Sources) -> StartBackSection
         risk=str(score["risk"]),
         sources=sources.cite(_STARTBACK_SOURCES),
     )
+
+
+def _outcomes(report: OutcomesReport | None, sources: _Sources) -> OutcomeSection | None:
+    if report is None:
+        return None
+    return OutcomeSection(tuple(_outcome_line(summary, sources) for summary in report.measures))
+
+
+def _outcome_line(summary: MeasureSummary, sources: _Sources) -> OutcomeLine:
+    measure, change, mic = summary.measure, summary.change, summary.measure.mic
+    scores = summary.scores
+
+    def at(index: int) -> str:
+        if not scores:
+            return "-"
+        score = scores[index]
+        return f"{score_text(score.value)} ({day_text(score.day)})"
+
+    threshold = "none (sorts risk)" if mic is None else f"{mic.points:g} points"
+    if mic is not None and mic.percent is not None:
+        threshold += f" or {mic.percent:g}%"
+    moved = "-"
+    if change is not None:
+        sign = "+" if change.change > 0 else ""
+        moved = f"{sign}{score_text(change.change)}"
+        if change.percent is not None:
+            moved += f" ({abs(float(change.percent)):.0f}%)"
+    cited = [*measure.sources, *(mic.sources if mic else [])]
+    return OutcomeLine(
+        measure=f"{measure.short_name} ({measure.low}-{measure.high}, {measure.better} is better)",
+        first=at(0),
+        latest=at(-1) if len(scores) > 1 else "-",
+        change=moved,
+        threshold=threshold,
+        verdict=_outcome_verdict(summary),
+        reached=change.reaches_mic if change is not None and mic is not None else None,
+        sources=sources.cite(cited),
+    )
+
+
+_VERDICT_WORDS = {
+    "improved": "Improved: the change reaches the MIC",
+    "worse": "Worse: the change reaches the MIC",
+    "no_clear_change": "No clear change: below the MIC",
+}
+
+
+def _outcome_verdict(summary: MeasureSummary) -> str:
+    change = summary.change
+    if change is None:
+        return "Not answered yet" if not summary.scores else "One score so far"
+    if change.verdict == "no_threshold":
+        before = change.baseline.detail.split(" risk")[0]
+        now = change.latest.detail.split(" risk")[0]
+        return f"Risk {before}, now {now}"
+    words = _VERDICT_WORDS[change.verdict]
+    if summary.measure.id == "psfs" and not change.same_activities:
+        words += " (the activities rated changed)"
+    return words
 
 
 def _return_to_run(

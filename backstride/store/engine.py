@@ -40,7 +40,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: The newest migration in migrations/versions. Opening a store compares the database with it
 #: using one query, so Alembic (slow to import) is loaded only when a migration must run.
 #: tests/store/test_migrations.py keeps it equal to Alembic's own head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 # Any constant works: it only has to be the same for every Backstride process.
 _PG_MIGRATION_LOCK = 0x6261636B73747264  # "backstrd"

@@ -76,6 +76,18 @@ class CheckInRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeRecord:
+    """A stored outcome questionnaire: its JSON as given (`data`) and its score."""
+
+    date: date
+    instrument: str
+    data: dict[str, Any]
+    score: float
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ReturnToRunState:
     """Where a runner stands in a return-to-run programme.
 

@@ -11,7 +11,8 @@ with store.session() as session:
     updated = upsert_checkin(session=session, runner_id=runner.id, checkin=checkin_json)
 ```
 
-Activities and their original files are in `backstride.store.activities`; team mode's accounts
+Activities and their original files are in `backstride.store.activities`, the outcome
+questionnaires in `backstride.store.outcomes`; team mode's accounts
 and sessions in `backstride.store.accounts`, its invites, links and audit log in
 `backstride.store.links`. All are re-exported here.
 """
@@ -76,6 +77,7 @@ from backstride.store.links import (
     use_invite,
     withdraw_invite,
 )
+from backstride.store.outcomes import list_outcomes, upsert_outcome
 from backstride.store.records import (
     PERSONAL_RUNNER_KEY,
     AssessmentRecord,
@@ -125,6 +127,7 @@ __all__ = [
     "list_form_analyses",
     "list_invites",
     "list_links",
+    "list_outcomes",
     "list_return_to_run",
     "login_failures",
     "return_to_run_is_active",
@@ -138,6 +141,7 @@ __all__ = [
     "set_password_hash",
     "update_runner",
     "upsert_checkin",
+    "upsert_outcome",
     "use_invite",
     "withdraw_invite",
 ]
@@ -563,14 +567,16 @@ _RUNNER_TABLES = (
     "check_in",
     "assessment",
     "form_analysis",
+    "outcome",
 )
 # Team mode's rows about the runner; none exist in personal mode.
 _TEAM_TABLES = ("audit_event", "clinician_link", "invite")
 
 
 def delete_record_rows(*, session: Session, runner_id: int) -> dict[str, int]:
-    """Delete the runner's assessments, check-ins, programmes, activities and their files; the
-    runner row (and in team mode the account) stays. The rows deleted, per table.
+    """Delete the runner's assessments, check-ins, outcome questionnaires, programmes,
+    activities and their files; the runner row (and in team mode the account) stays. The rows
+    deleted, per table.
     """
     deleted: dict[str, int] = {}
     with writing(session, "delete your data"):

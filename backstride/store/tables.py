@@ -6,8 +6,8 @@ Every row of the record belongs to a `runner` row. Personal mode has exactly one
 beside the record without changing it.
 
 Types are portable: the same schema runs on SQLite and PostgreSQL. Times are stored in UTC
-(`UtcDateTime`), documents the runner gave (intake, assessment output, check-in) as JSON, kept
-as given, and original activity files as bytes.
+(`UtcDateTime`), documents the runner gave (intake, assessment output, check-in, outcome
+questionnaire) as JSON, kept as given, and original activity files as bytes.
 """
 
 from __future__ import annotations
@@ -114,6 +114,28 @@ class CheckInRow(Base):
     pain_after: Mapped[int | None] = mapped_column(sa.Integer)
     limp: Mapped[bool | None] = mapped_column(sa.Boolean)
     new_leg_symptoms: Mapped[bool | None] = mapped_column(sa.Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OutcomeRow(Base):
+    """One outcome questionnaire (RMDQ or PSFS) answered for a date: its JSON plus its score.
+
+    One per date and instrument: a second one for the same date replaces the first.
+    """
+
+    __tablename__ = "outcome"
+    __table_args__ = (
+        sa.UniqueConstraint("runner_id", "instrument", "date"),
+        sa.CheckConstraint("instrument IN ('rmdq', 'psfs')", name="instrument"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    runner_id: Mapped[int] = _runner_fk()
+    date: Mapped[date] = mapped_column(sa.Date)
+    instrument: Mapped[str] = mapped_column(sa.String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(_Json)
+    score: Mapped[float] = mapped_column(sa.Float)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

@@ -50,6 +50,7 @@ from backstride.web.routes import (
     api_router,
     athletes,
     learn,
+    outcomes_page,
     pages,
     plan_page,
     progress_page,
@@ -130,7 +131,15 @@ def create_app(
         install_team_mode(app, config)
     app.include_router(api_router())
     app.include_router(pages.router)
-    for page in (today, plan_page, progress_page, activities_page, learn, your_data):
+    for page in (
+        today,
+        plan_page,
+        progress_page,
+        outcomes_page,
+        activities_page,
+        learn,
+        your_data,
+    ):
         app.include_router(page.router)
     if team:
         app.include_router(account.router)

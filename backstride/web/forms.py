@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from backstride.contracts.intake import Intake
 from backstride.knowledge import KnowledgeBase
 from backstride.services.questionnaire import (
+    REST_QUESTION_NEEDED,
     STARTBACK_ITEMS,
     STARTBACK_SECTION,
     Question,
@@ -40,7 +41,9 @@ SECTION_INTROS: dict[str, str] = {
     "Your pain": "Answer what you can; only the pain right now is needed.",
     "Safety questions": (
         "These questions look for rare but serious causes of back pain. Please answer each "
-        "one. If any answer is yes, Backstride tells you who to see and how soon."
+        "one. If any answer is yes, Backstride tells you who to see and how soon. A question "
+        "left unanswered is taken as a no, so the assessment lists every one you leave out, "
+        "before your plan, for you to check."
     ),
     "Your running": "Your running and daily habits, to find what may add to the pain.",
     STARTBACK_SECTION: (
@@ -136,6 +139,8 @@ def read_assessment_form(
         if not values:
             if question.required:
                 errors[name] = "Please answer this question; it is needed for the assessment."
+            elif question.is_needed(answers):
+                errors[name] = REST_QUESTION_NEEDED
             continue
         try:
             answers[question.path] = question.parse(",".join(values))

@@ -43,6 +43,7 @@ PAGES = {
     "today": "/today",
     "plan": "/plan",
     "progress": "/progress",
+    "outcomes": "/progress/outcomes",
     "activities": "/activities",
     "learn": "/learn",
     "your-data": "/data",

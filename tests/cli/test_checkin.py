@@ -142,10 +142,12 @@ def test_the_day_is_asked_question_by_question(run_cli, monkeypatch, database_ur
 
 def test_a_rest_day_with_a_warning_sign_says_what_to_do(run_cli, monkeypatch, database_url):
     answers = ["", "1", "", ""]  # today, pain 1, no stiffness given, rest day
-    answers += ["", "y"] + [""] * len(RED_FLAG_NAMES) + [""]  # no exercises; new leg symptoms
+    answers += ["", "y"]  # no exercises; new leg symptoms
+    answers += [""] + ["n"] * len(RED_FLAG_NAMES) + [""]  # Enter on a safety question: asked again
     answer(monkeypatch, answers)
     result = run_cli("checkin", "--db", database_url, stdin_tty=True)
     assert result.code == 0, result.err
+    assert "This is a safety question and cannot be skipped" in said(result.out)
     assert "SEE A DOCTOR OR PHYSIO" in result.out
     assert "Book a GP or physiotherapist within days" in said(result.out)
     [kept] = stored(database_url)

@@ -184,3 +184,35 @@ def test_the_export_holds_json_the_runner_can_read(run_cli, db, tmp_path):
     assert assessment["output"]["schema_version"] == 1
     runner = json.loads(content["runner.json"])
     assert runner["key"] == "personal"
+
+
+def test_export_as_fhir_writes_a_bundle_that_validates(run_cli, database_url, tmp_path):
+    from backstride.services.fhir import read_fhir_bundle
+
+    with open_record(database_url) as record, record.session() as session:
+        checkin = {"date": "2026-06-01", "morning_pain": 3}
+        repo.upsert_checkin(session=session, runner_id=record.runner.id, checkin=checkin)
+    out = tmp_path / "fhir.json"
+    result = run_cli("export", "--format", "fhir", "--out", str(out), "--db", database_url)
+    assert result.code == 0, result.err
+    assert "FHIR R4 Bundle (1 patient, 1 pain observation, 3 questionnaires and 0" in " ".join(
+        result.out.split()
+    )
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert read_fhir_bundle(document).type == "collection"
+
+
+def test_export_as_fhir_into_a_folder_that_cannot_be_written_says_so(
+    run_cli, database_url, tmp_path
+):
+    result = run_cli(
+        "export",
+        "-f",
+        "fhir",
+        "--out",
+        str(tmp_path / "missing" / "fhir.json"),
+        "--db",
+        database_url,
+    )
+    assert result.code == 2
+    assert "could not write the file" in result.err and "Traceback" not in result.err

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from builders import make_intake, sample_intake
+from hypothesis import given, settings
+from strategies import intakes
 
 from backstride.coach.assessment import assess
 from backstride.coach.prescription import choose_phase
 from backstride.coach.running import RunningAdvice
+from backstride.contracts.intake import Intake
 
 
 def plan_for(knowledge, intake):
@@ -144,3 +147,71 @@ def test_stopping_gives_no_warm_up_or_cool_down_for_a_run(knowledge):
     plan = plan_for(knowledge, make_intake(pain={"nrs_now": 8, "eases_with_rest": True}))
     assert plan.warm_up == plan.cool_down == ()
     assert {"active_rest", "short_walk"} <= {i.id for i in plan.self_care}
+
+
+@pytest.mark.parametrize(
+    ("region", "expected", "never"),
+    [
+        ("upper", {"thoracic_extension", "shoulder_blade_squeeze"}, {"knees_to_chest"}),
+        ("mid", {"thoracic_extension", "cat_camel"}, {"knees_to_chest", "glute_bridge"}),
+        ("side", {"standing_side_bend", "side_lying_side_stretch"}, {"knees_to_chest"}),
+        ("lower", {"knees_to_chest"}, {"shoulder_blade_squeeze", "standing_side_bend"}),
+    ],
+)
+def test_the_first_days_bring_gentle_exercises_for_where_it_hurts(
+    region, expected, never, knowledge
+):
+    intake = make_intake(pain={"regions": [region], "nrs_now": 4, "days_since_onset": 1})
+    chosen = exercises(knowledge, intake)
+    ids = {e.id for e in chosen}
+    assert expected <= ids, ids
+    assert not never & ids, ids
+    from backstride.coach.prescription import REGION_TARGETS
+
+    for exercise in chosen:
+        assert REGION_TARGETS[region] & set(exercise.target), exercise.id
+
+
+@settings(max_examples=150, deadline=None)
+@given(document=intakes)
+def test_acute_exercises_always_suit_the_painful_regions_and_stay_gentle(document, knowledge):
+    from backstride.coach.prescription import REGION_TARGETS
+
+    intake = Intake.model_validate(document)
+    result = assess(intake, knowledge)
+    if result.plan.phase != "acute":
+        return
+    by_id = {e.id: e for e in knowledge.exercises}
+    wanted = set().union(*(REGION_TARGETS[r] for r in intake.pain.regions))
+    for item in result.plan.exercises:
+        exercise = by_id[item.id]
+        assert not {"rotation", "loaded"} & set(exercise.movement)
+        assert not set(exercise.avoid_if) & set(intake.pain.aggravators)
+        if wanted:
+            assert wanted & set(exercise.target), (exercise.id, intake.pain.regions)
+
+
+@pytest.mark.parametrize(
+    ("region", "fact"),
+    [
+        ("side", "serratus_anterior_side_pain"),
+        ("upper", "upper_back_postural_muscles"),
+        ("mid", "upper_back_postural_muscles"),
+    ],
+)
+def test_the_plan_explains_the_muscles_behind_pain_where_it_hurts(region, fact, knowledge):
+    plan = plan_for(knowledge, make_intake(pain={"regions": [region], "nrs_now": 4}))
+    assert fact in {item.id for item in plan.education}
+
+
+def test_a_tight_front_of_hip_is_explained_with_its_factor(knowledge):
+    intake = make_intake(
+        pain={"regions": ["lower"], "nrs_now": 3, "aggravators": ["sitting"]},
+        lifestyle={"sitting_hours_per_day": 10},
+    )
+    result = assess(intake, knowledge)
+    assert "hip_flexor_tightness" in {f.id for f in result.factors}
+    assert "tight_front_of_hip_tilts_pelvis" in {i.id for i in result.plan.education}
+    factor = next(f for f in knowledge.factors if f.id == "hip_flexor_tightness")
+    assert "tight_front_of_hip_tilts_pelvis" in factor.education
+    assert "rectus femoris" in factor.what

@@ -85,18 +85,28 @@ def test_leg_pain_below_the_knee_is_see_doctor(knowledge):
 
 
 @pytest.mark.parametrize(
-    ("worst", "eases", "fires"),
+    ("worst", "eases", "rule"),
     [
-        (7, False, True),
-        (6, False, False),
-        (7, True, False),
-        (10, None, True),  # not known to ease: conservative
-        (6, None, False),
+        (7, False, "severe_pain_not_easing"),
+        (6, False, None),
+        (7, True, None),
+        (10, None, "severe_pain_rest_not_answered"),  # not known to ease: asked, not assumed
+        (7, None, "severe_pain_rest_not_answered"),
+        (6, None, None),
     ],
 )
-def test_severe_pain_that_does_not_ease(worst, eases, fires, knowledge):
+def test_severe_pain_that_does_not_ease(worst, eases, rule, knowledge):
     intake = make_intake(pain={"nrs_worst_week": worst, "eases_with_rest": eases})
-    assert ("severe_pain_not_easing" in fired(intake, knowledge)) is fires
+    severe = {"severe_pain_not_easing", "severe_pain_rest_not_answered"}
+    assert fired(intake, knowledge) & severe == ({rule} if rule else set())
+    assert (triage(intake, knowledge).level == "see_doctor") is (rule is not None)
+
+
+def test_an_unanswered_rest_question_says_it_is_missing(knowledge):
+    intake = make_intake(pain={"nrs_now": 8})
+    [reason] = [r for r in triage(intake, knowledge).reasons if r.id.startswith("severe_pain")]
+    assert reason.id == "severe_pain_rest_not_answered"
+    assert "did not say whether it eases when you rest" in reason.text
 
 
 def test_severe_pain_right_now_counts_too(knowledge):

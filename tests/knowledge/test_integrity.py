@@ -127,8 +127,13 @@ COVERAGE: dict[str, tuple[str, ...]] = {
         "core_stability_standing_loaded",
         "desk_dynamic_breaks",
         "what_a_doctor_may_do",
+        "back_pain_is_common",
+        "tight_front_of_hip_tilts_pelvis",
+        "upper_back_postural_muscles",
+        "serratus_anterior_side_pain",
     ),
     "disagreements": ("rest_from_running",),
+    "outcome_measures": ("rmdq", "psfs", "pain_nrs", "startback"),
 }
 
 # The clinical references other modules cite by id, with the kind each must have.
@@ -186,6 +191,7 @@ TRIAGE_RULE_LEVELS = {
     "osteoporosis_sudden_onset": "urgent",
     "leg_pain_below_knee": "see_doctor",
     "severe_pain_not_easing": "see_doctor",
+    "severe_pain_rest_not_answered": "see_doctor",
     "not_improving_after_7_days": "see_doctor",
     "pain_over_6_weeks": "see_doctor",
     "first_episode_over_50": "see_doctor",

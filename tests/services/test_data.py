@@ -30,7 +30,13 @@ UTC = dt.UTC
 T0 = dt.datetime(2026, 3, 1, 7, 0, 0, 123456, tzinfo=UTC)
 FIT_BYTES = bytes(range(256)) * 40  # every byte value, as a binary file would have
 GPX_BYTES = b'<?xml version="1.0"?><gpx>\xc3\xa9t\xc3\xa9</gpx>\r\n'
-EMPTY = {"assessments": 0, "check_ins": 0, "return_to_run": 0, "activities": 0}
+EMPTY = {"assessments": 0, "check_ins": 0, "return_to_run": 0, "activities": 0, "outcomes": 0}
+RMDQ = {"date": "2026-03-02", "instrument": "rmdq", "answers": [True] * 10 + [False] * 14}
+PSFS = {
+    "date": "2026-03-02",
+    "instrument": "psfs",
+    "activities": [{"name": "run 5 km", "score": 3}, {"name": "sit through a meeting", "score": 6}],
+}
 
 
 def sha(data: bytes) -> str:
@@ -99,6 +105,18 @@ def fill(record) -> None:
                 state=dataclasses.replace(state, id=saved.id),
                 now=T0 + dt.timedelta(stage, hours=5),
             )
+        for outcome, score in ((RMDQ, 10.0), (PSFS, 4.5)):
+            repo.upsert_outcome(
+                session=session, runner_id=runner_id, outcome=outcome, score=score, now=T0
+            )
+        corrected = {**PSFS, "activities": [{"name": "run 5 km", "score": 4}]}
+        repo.upsert_outcome(
+            session=session,
+            runner_id=runner_id,
+            outcome=corrected,
+            score=4.0,
+            now=T0 + dt.timedelta(hours=2),
+        )
         repo.save_activity_file(
             session=session,
             runner_id=runner_id,
@@ -164,6 +182,7 @@ def snapshot(url: str) -> dict:
                 s.activity for s in repo.list_activities(session=session, runner_id=rid)
             ],
             "files": list(repo.iter_activity_files(session=session, runner_id=rid)),
+            "outcomes": repo.list_outcomes(session=session, runner_id=rid),
         }
 
 
@@ -199,6 +218,7 @@ def test_export_forget_restore_gives_back_the_same_record(filled, tmp_path):
         "return_to_run": 2,
         "activities": 3,
         "activity_files": 2,
+        "outcomes": 2,
     }
     with open_record(filled) as record:
         forget_everything(record)
@@ -229,7 +249,7 @@ def test_original_files_are_in_the_export_byte_for_byte(filled, tmp_path):
     assert content[fit] == FIT_BYTES
     assert content[files[1]["member"]] == GPX_BYTES
     manifest = json.loads(content[MANIFEST])
-    assert (manifest["format"], manifest["format_version"]) == ("backstride-export", 1)
+    assert (manifest["format"], manifest["format_version"]) == ("backstride-export", 2)
     listed = {m["name"]: m for m in manifest["members"]}
     assert listed.keys() == content.keys() - {MANIFEST}
     assert set(DOCUMENTS) <= listed.keys()
@@ -373,7 +393,7 @@ def test_members_must_match_the_manifest(filled, exported, tmp_path):
 
 def test_an_export_from_a_newer_backstride_is_refused(filled, exported, tmp_path):
     manifest = json.loads(exported[MANIFEST])
-    manifest["format_version"] = 2
+    manifest["format_version"] = 3
     newer = {**exported, MANIFEST: json.dumps(manifest).encode()}
     refused(filled, write_zip(tmp_path / "newer.zip", newer), "newer Backstride")
 
@@ -401,6 +421,7 @@ def test_forget_deletes_everything(filled):
             "return_to_run": 2,
             "activities": 3,
             "activity_files": 0,  # only counted when nothing else is there
+            "outcomes": 2,
         }
         deleted = forget_everything(record)
         old_id = record.runner.id
@@ -410,6 +431,7 @@ def test_forget_deletes_everything(filled):
         "return_to_run": 2,
         "activities": 3,
         "activity_files": 2,
+        "outcomes": 2,
         "runner": 1,
     }
     with open_record(filled) as record, record.session() as session:
@@ -438,3 +460,45 @@ def test_export_to_a_place_it_cannot_write_is_a_plain_error(filled, tmp_path, wh
     out = tmp_path if where == "folder" else tmp_path / "missing" / "export.zip"
     with pytest.raises(InputInvalid, match=r"folder|could not write"):
         export(filled, out)
+
+
+def test_outcome_questionnaires_come_back_with_their_times(filled, tmp_path):
+    export(filled, tmp_path / "export.zip")
+    outcomes = json.loads(members(tmp_path / "export.zip")["outcomes.json"])
+    assert [(o["instrument"], o["date"]) for o in outcomes] == [
+        ("psfs", "2026-03-02"),
+        ("rmdq", "2026-03-02"),
+    ]
+    psfs = outcomes[0]
+    assert psfs["data"]["activities"] == [{"name": "run 5 km", "score": 4}]
+    assert (psfs["created_at"], psfs["updated_at"]) == (
+        T0.isoformat(),
+        (T0 + dt.timedelta(hours=2)).isoformat(),
+    )
+
+
+def test_an_export_made_before_outcome_questionnaires_still_restores(filled, exported, tmp_path):
+    """A version 1 export has no outcomes.json: it restores, with no questionnaires."""
+    older = {k: v for k, v in exported.items() if k != "outcomes.json"}
+    manifest = json.loads(older[MANIFEST])
+    manifest["format_version"] = 1
+    del manifest["counts"]["outcomes"]
+    older = with_manifest_fixed({**older, MANIFEST: json.dumps(manifest).encode()})
+    restored = restore(filled, write_zip(tmp_path / "older.zip", older))
+    assert restored.counts["outcomes"] == 0 and restored.counts["assessments"] == 2
+    with open_record(filled) as record, record.session() as session:
+        assert repo.list_outcomes(session=session, runner_id=record.runner.id) == []
+
+
+def test_a_version_2_export_without_its_outcomes_is_refused(filled, exported, tmp_path):
+    missing = with_manifest_fixed({k: v for k, v in exported.items() if k != "outcomes.json"})
+    refused(filled, write_zip(tmp_path / "missing.zip", missing), "do not match its manifest")
+
+
+def test_an_unreadable_questionnaire_is_refused_before_anything_is_written(
+    filled, exported, tmp_path
+):
+    outcomes = json.loads(exported["outcomes.json"])
+    outcomes[1]["data"]["answers"] = [True] * 23  # one statement short
+    forged = with_manifest_fixed({**exported, "outcomes.json": json.dumps(outcomes).encode()})
+    refused(filled, write_zip(tmp_path / "short.zip", forged), "cannot read.*24")

@@ -29,6 +29,7 @@ EMPTY = {
     "return_to_run": 0,
     "activities": 0,
     "activity_files": 0,
+    "outcomes": 0,
 }
 
 

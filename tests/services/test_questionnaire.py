@@ -78,3 +78,23 @@ def test_startback_only_when_all_nine_answers_are_given():
     assert build_intake(answers).startback is None
     answers[("startback", "9")] = 3
     assert build_intake(answers).startback == (*[True] * len(STARTBACK_ITEMS), 3)
+
+
+def test_every_red_flag_question_is_a_safety_question(asked):
+    safety = {path for path, q in asked.items() if q.is_safety}
+    assert safety == {("red_flags", name) for name in RED_FLAG_NAMES}
+
+
+@pytest.mark.parametrize(
+    ("answers", "needed"),
+    [
+        ({}, False),
+        ({("pain", "nrs_now"): 6, ("pain", "nrs_worst_week"): 6}, False),
+        ({("pain", "nrs_now"): 7}, True),
+        ({("pain", "nrs_now"): 2, ("pain", "nrs_worst_week"): 9}, True),
+        ({("pain", "nrs_now"): None, ("pain", "nrs_worst_week"): 7}, True),
+    ],
+)
+def test_the_rest_question_is_needed_from_seven_out_of_ten(asked, answers, needed):
+    assert asked[("pain", "eases_with_rest")].is_needed(answers) is needed
+    assert asked[("pain", "improving")].is_needed(answers) is False

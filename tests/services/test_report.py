@@ -132,6 +132,7 @@ def test_every_cited_number_is_a_listed_source(story):
     cited |= set(report.return_to_run.sources) | set(report.red_flags.sources)
     cited |= {n for f in report.load.flags for n in f.sources} | set(report.load.acwr_note.sources)
     cited |= {n for e in report.adherence.exercises for n in e.sources}
+    cited |= {n for line in report.outcomes.lines for n in line.sources}
     assert cited == set(numbers)
     citations = " ".join(s.citation for s in report.sources)
     assert "Hill JC" in citations and "Nielsen" in citations
@@ -143,6 +144,7 @@ def test_key_facts_answer_the_clinicians_questions_first(story):
         "Triage (2 Feb 2026)",
         "Running decision",
         "STarT Back",
+        "Outcome measures",
         "Morning pain",
         "Return to run",
         "Exercise adherence",
@@ -151,6 +153,8 @@ def test_key_facts_answer_the_clinicians_questions_first(story):
     ]
     values = dict(facts)
     assert values["Exercise adherence"] == "64% of days (18 of 28)"
+    # The diary's morning pain, 4/10 at the first check-in, 1/10 at the latest.
+    assert values["Outcome measures"] == "Pain NRS 4 -> 1, improved"
     assert values["Morning pain"].startswith("1.0/10 on average in the week of 9 Mar 2026")
 
 
@@ -247,3 +251,73 @@ def test_the_html_holds_every_section_and_escapes_what_the_runner_typed(database
     assert 'src="data:image/png;base64,' in page
     assert "http-equiv" not in page and "<script" not in page and "<link" not in page
     assert "64% of days (18 of 28)" in page and "5 of 10" in page
+
+
+def _save_assessment(url, intake):
+    with open_store(url) as store, store.session() as session:
+        runner = repo.get_or_create_personal_runner(session=session)
+        repo.save_assessment(
+            session=session,
+            runner_id=runner.id,
+            intake=intake_document(intake),
+            output=assessment_document(assess_intake(intake)),
+        )
+
+
+def test_the_report_says_when_the_answer_on_rest_was_missing(database_url):
+    _save_assessment(
+        database_url, sample_intake(pain={"nrs_worst_week": 8, "eases_with_rest": None})
+    )
+    report = report_of(database_url, today=pinned_time.TODAY)
+    assert report.triage is not None
+    [missing] = report.triage.missing_answers
+    assert '"Does it ease when you rest?" was not answered' in missing and "8/10" in missing
+    assert any("did not say whether it eases" in r.text for r in report.triage.reasons)
+    assert "Answer missing:" in html_text(report)
+    assert "Answer missing:" in re.sub(r"\s+", " ", pdf_text(pdf_bytes(report)))
+
+
+@pytest.mark.parametrize(("worst", "eases"), [(8, True), (8, False), (6, None)])
+def test_no_missing_answer_when_it_was_given_or_not_needed(database_url, worst, eases):
+    _save_assessment(
+        database_url, sample_intake(pain={"nrs_worst_week": worst, "eases_with_rest": eases})
+    )
+    report = report_of(database_url, today=pinned_time.TODAY)
+    assert report.triage is not None and report.triage.missing_answers == ()
+
+
+def test_the_report_has_the_outcome_measures_with_their_mic(story):
+    from backstride.services.outcomes import parse_outcome, save_outcome
+
+    with open_record(story) as record:
+        for day, yes in ((dt.date(2026, 2, 2), 12), (dt.date(2026, 3, 2), 6)):
+            answers = [True] * yes + [False] * (24 - yes)
+            document = {"date": day.isoformat(), "instrument": "rmdq", "answers": answers}
+            save_outcome(record, parse_outcome(document), today=TODAY)
+    report = report_of(story)
+    lines = {line.measure.split(" (")[0]: line for line in report.outcomes.lines}
+    rmdq = lines["RMDQ"]
+    assert (rmdq.first, rmdq.latest) == ("12 (2 Feb 2026)", "6 (2 Mar 2026)")
+    assert (rmdq.change, rmdq.threshold, rmdq.reached) == ("-6 (50%)", "5 points or 30%", True)
+    assert rmdq.verdict == "Improved: the change reaches the MIC"
+    assert lines["PSFS"].verdict == "Not answered yet" and lines["PSFS"].reached is None
+    assert lines["STarT Back"].threshold == "none (sorts risk)"
+    cited = {s.number: s.citation for s in report.sources}
+    assert any("Ostelo" in cited[n] for n in rmdq.sources)
+    assert dict(key_facts(report))["Outcome measures"].startswith("RMDQ 12 -> 6, improved")
+    page = html_text(report)
+    section = page[
+        page.index('<section id="outcomes">') : page.index('<section id="return-to-run">')
+    ]
+    assert "Outcome measures" in section and "RMDQ (0-24, lower is better)" in section
+    assert 'class="reached"' in section
+    text = re.sub(r"\s+", " ", pdf_text(pdf_bytes(report)))
+    # The PDF's text runs words together where a table cell wraps: look for the start.
+    assert "Outcome measures" in text and "Improved: the change reaches the" in text
+
+
+def test_an_empty_outcome_section_says_how_to_fill_it(database_url):
+    _save_assessment(database_url, sample_intake(startback=None))
+    report = report_of(database_url, today=pinned_time.TODAY)
+    assert report.outcomes is not None and report.outcomes.is_empty
+    assert "No outcome measure on record yet" in html_text(report)

@@ -34,6 +34,8 @@ def _fill(session: Session, runner: Runner) -> None:
         key_frame=b"\xff\xd8\xff",
         video=b"video",
     )
+    rmdq = {"date": "2026-03-02", "instrument": "rmdq", "answers": [False] * 24}
+    repo.upsert_outcome(session=session, runner_id=runner.id, outcome=rmdq, score=0.0)
 
 
 def test_forget_deletes_everything_about_the_runner(session: Session, runner: Runner) -> None:
@@ -50,6 +52,7 @@ def test_forget_deletes_everything_about_the_runner(session: Session, runner: Ru
         "check_in": 1,
         "assessment": 1,
         "form_analysis": 1,
+        "outcome": 1,
         "runner": 1,
     }
     for runner_id, expected in ((runner.id, 0), (other.id, 1)):
@@ -60,6 +63,7 @@ def test_forget_deletes_everything_about_the_runner(session: Session, runner: Ru
         files = list(repo.iter_activity_files(session=session, runner_id=runner_id))
         assert len(files) == expected
         assert len(repo.list_form_analyses(session=session, runner_id=runner_id)) == expected
+        assert len(repo.list_outcomes(session=session, runner_id=runner_id)) == expected
 
 
 def test_after_forget_the_personal_runner_starts_afresh(session: Session, runner: Runner) -> None:

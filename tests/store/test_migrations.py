@@ -17,6 +17,7 @@ from backstride.store.tables import Base
 
 RECORD_TABLES = {"runner", "assessment", "check_in", "return_to_run", "activity", "activity_file"}
 FORM_TABLES = {"form_analysis"}
+OUTCOME_TABLES = {"outcome"}
 TEAM_TABLES = {
     "account",
     "account_session",
@@ -25,7 +26,7 @@ TEAM_TABLES = {
     "audit_event",
     "login_failure",
 }
-TABLES = RECORD_TABLES | TEAM_TABLES | FORM_TABLES
+TABLES = RECORD_TABLES | TEAM_TABLES | FORM_TABLES | OUTCOME_TABLES
 
 
 def _tables(url: str) -> set[str]:
@@ -100,7 +101,7 @@ def test_a_database_from_a_newer_backstride_is_refused(database_url: str) -> Non
 def test_no_alembic_ini_is_needed() -> None:
     config = alembic_config()
     assert config.config_file_name is None
-    assert head_revision() == "0003"
+    assert head_revision() == "0004"
     assert head_revision() == HEAD_REVISION
 
 
@@ -126,6 +127,8 @@ def test_the_team_tables_come_and_go_with_their_revision(database_url: str) -> N
         assert _tables(database_url) == RECORD_TABLES
         assert upgrade(database_url).before == "0001"
         assert _tables(database_url) == TABLES
+        command_downgrade(engine, "0002")
+        assert _tables(database_url) == RECORD_TABLES | TEAM_TABLES
         with engine.begin() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
@@ -153,3 +156,23 @@ def test_the_form_analysis_table_comes_and_goes_with_its_revision(database_url: 
     finally:
         engine.dispose()
     assert _tables(database_url) == RECORD_TABLES | TEAM_TABLES
+
+
+def command_downgrade(engine: sa.Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_the_outcome_table_comes_and_goes_with_its_revision(database_url: str) -> None:
+    """0004 adds the outcome questionnaires' table after 0003 and takes it away again."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        command_downgrade(engine, "0003")
+        assert _tables(database_url) == RECORD_TABLES | TEAM_TABLES | FORM_TABLES
+        assert upgrade(database_url).before == "0003"
+        assert _tables(database_url) == TABLES
+    finally:
+        engine.dispose()

@@ -140,3 +140,26 @@ async def test_load_defaults_to_twelve_weeks_up_to_today(client):
 
     assert len(document["weeks"]) == 12
     assert document["until"] == TODAY.isoformat()
+
+
+async def test_the_fhir_export_is_a_bundle_to_save(client):
+    await client.post(f"{API}/checkins", json={"date": days_ago(1), "morning_pain": 3})
+    await client.post(f"{API}/assess", json=SAMPLE_INTAKE)
+
+    response = await client.get(f"{API}/export/fhir")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="backstride-fhir-{TODAY.isoformat()}.json"'
+    )
+    from backstride.services.fhir import read_fhir_bundle, resource_counts
+
+    document = response.json()
+    read_fhir_bundle(document)
+    assert resource_counts(document) == {
+        "Patient": 1,
+        "Observation": 1,
+        "Questionnaire": 3,
+        "QuestionnaireResponse": 1,  # the assessment's STarT Back answers
+    }

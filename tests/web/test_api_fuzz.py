@@ -43,6 +43,8 @@ NO_INPUT = {
     ("POST", f"{API_PREFIX}/return-to-run"),
     ("OPTIONS", f"{API_PREFIX}/resumable-uploads"),
     ("POST", f"{API_PREFIX}/resumable-uploads"),
+    ("GET", f"{API_PREFIX}/outcomes"),
+    ("GET", f"{API_PREFIX}/export/fhir"),
 }
 CASES = [
     pytest.param(method, path, mode, id=f"{method} {path} {mode.value}")

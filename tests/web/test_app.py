@@ -34,6 +34,9 @@ ROUTES = {
     ("PATCH", f"{API}/resumable-uploads/{{upload_id}}"),
     ("DELETE", f"{API}/resumable-uploads/{{upload_id}}"),
     ("POST", f"{API}/resumable-uploads/{{upload_id}}/import"),
+    ("POST", f"{API}/outcomes"),
+    ("GET", f"{API}/outcomes"),
+    ("GET", f"{API}/export/fhir"),
 }
 
 

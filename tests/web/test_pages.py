@@ -246,3 +246,56 @@ async def test_a_same_origin_form_post_works_and_a_cross_site_one_is_refused(cli
 
     assert (await client.post("/assess", data=FEW_ANSWERS, headers=same)).status_code == 200
     assert (await client.post("/assess", data=FEW_ANSWERS, headers=other)).status_code == 403
+
+
+async def test_unanswered_safety_questions_are_listed_before_the_plan(client, knowledge):
+    response = await client.post("/assess", data=FEW_ANSWERS)
+
+    html = response.text
+    section = html[html.index('id="unanswered"') : html.index('id="running"')]
+    assert "taken as a no" in section
+    answered = {"saddle_numbness", "bladder_dysfunction"}
+    for flag in knowledge.red_flags:
+        question = flag.question.replace("'", "&#39;")
+        assert (question in section) is (flag.id not in answered), flag.id
+    assert html.index('id="unanswered"') < html.index('id="plan"')
+
+
+async def test_every_safety_question_answered_lists_none(client, knowledge):
+    answers = {**FEW_ANSWERS, **{f"red_flags.{f.id}": "no" for f in knowledge.red_flags}}
+
+    response = await client.post("/assess", data=answers)
+
+    assert response.status_code == 200
+    assert 'id="unanswered"' not in response.text
+
+
+async def test_the_form_says_what_an_unanswered_safety_question_means(client):
+    html = (await client.get("/")).text
+    safety = html[html.index('id="step-3"') : html.index('id="step-4"')]
+    assert "A question left unanswered is taken as a no" in safety
+
+
+@pytest.mark.parametrize("field", ["pain.nrs_now", "pain.nrs_worst_week"])
+async def test_severe_pain_needs_an_answer_on_rest(client, database_url, field):
+    answers = {**FEW_ANSWERS, field: "8"}
+    del answers["pain.eases_with_rest"]
+
+    response = await client.post("/assess", data=answers)
+
+    assert response.status_code == 422
+    error = response.text[response.text.index('id="q-pain-eases_with_rest-error"') :]
+    assert "this answer decides how soon you should see someone" in error[: error.index("</p>")]
+    with open_record(database_url) as record:
+        assert record.latest_assessment() is None  # nothing kept
+
+    answered = await client.post("/assess", data={**answers, "pain.eases_with_rest": "no"})
+    assert answered.status_code == 200
+    assert "does not ease when you rest" in answered.text
+
+
+async def test_below_seven_the_rest_question_may_stay_blank(client):
+    answers = {**FEW_ANSWERS, "pain.nrs_worst_week": "6"}
+    del answers["pain.eases_with_rest"]
+
+    assert (await client.post("/assess", data=answers)).status_code == 200

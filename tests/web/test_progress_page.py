@@ -63,7 +63,7 @@ async def test_the_chart_and_the_table_show_the_same_weeks(client, database_url)
     assert by_week["2026-03-09"]["mark_short"] == "stage 5 up"
     assert by_week["2026-02-16"]["mark_change"] == "regress"
     main = main_of(html)
-    table = main[main.index('id="progress-table"') :]
+    table = main[main.index('id="progress-table"') : main.index('id="outcomes"')]
     rows = re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', table)
     assert len(rows) == 8
     for (week_text, cells), week in zip(rows, weeks, strict=True):

@@ -8,6 +8,7 @@ An export is a zip of JSON documents and the original activity files, byte for b
     checkins.json          the pain diary
     return_to_run.json     every return-to-run programme, oldest first
     activities.json        every imported activity
+    outcomes.json          the outcome questionnaires (RMDQ, PSFS), oldest first (format 2)
     files.json             the original files: name, hash, when kept, and their member below
     files/<sha256>/<name>  each original file
 
@@ -42,6 +43,7 @@ from backstride.services.data.archive import (
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
+    OUTCOMES,
     PROGRAMMES,
     RUNNER,
     DataSummary,
@@ -61,6 +63,7 @@ __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "MANIFEST",
+    "OUTCOMES",
     "PROGRAMMES",
     "RUNNER",
     "DataSummary",

@@ -26,16 +26,27 @@ from backstride.importers.model import MAX_FILE_BYTES
 from backstride.store import Runner
 
 FORMAT = "backstride-export"
-FORMAT_VERSION = 1
+#: 2 added outcomes.json; a version 1 export (without it) still restores.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 RUNNER, ASSESSMENTS, CHECKINS = "runner.json", "assessments.json", "checkins.json"
 PROGRAMMES, ACTIVITIES, FILES = "return_to_run.json", "activities.json", "files.json"
-DOCUMENTS = (RUNNER, ASSESSMENTS, CHECKINS, PROGRAMMES, ACTIVITIES, FILES)
+OUTCOMES = "outcomes.json"
+DOCUMENTS = (RUNNER, ASSESSMENTS, CHECKINS, PROGRAMMES, ACTIVITIES, FILES, OUTCOMES)
+#: The documents of each format version: what an archive of that version must hold.
+DOCUMENTS_OF_VERSION = {1: DOCUMENTS[:-1], 2: DOCUMENTS}
 FILES_FOLDER = "files/"
 _CHUNK = 1024 * 1024
 
 #: What a record holds, in the words the command line prints.
-COUNT_NAMES = ("assessments", "check_ins", "return_to_run", "activities", "activity_files")
+COUNT_NAMES = (
+    "assessments",
+    "check_ins",
+    "return_to_run",
+    "activities",
+    "activity_files",
+    "outcomes",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +175,9 @@ def check_archive(archive: zipfile.ZipFile, path: Path) -> Manifest:
     manifest = _read_manifest(archive)
     listed = {m.name: m for m in manifest.members}
     expected = set(listed) | {MANIFEST}
-    if set(names) != expected or not set(DOCUMENTS) <= set(listed):
-        odd = sorted((set(names) ^ expected) | (set(DOCUMENTS) - set(listed)))
+    documents = set(DOCUMENTS_OF_VERSION.get(manifest.format_version, DOCUMENTS))
+    if set(names) != expected or not documents <= set(listed):
+        odd = sorted((set(names) ^ expected) | (documents - set(listed)))
         raise Refused(f"its members do not match its manifest ({', '.join(odd[:3])})")
     problem = archive_problem(infos, path.stat().st_size)
     if problem is not None:

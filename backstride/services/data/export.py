@@ -23,6 +23,7 @@ from backstride.services.data.archive import (
     COUNT_NAMES,
     FILES,
     FILES_FOLDER,
+    OUTCOMES,
     PROGRAMMES,
     RUNNER,
     ArchiveWriter,
@@ -90,6 +91,16 @@ def _documents(session: Session, runner_id: int) -> dict[str, Any]:
             _activity_document(s.activity)
             for s in repo.list_activities(session=session, runner_id=runner_id)
         ],
+        OUTCOMES: [
+            {
+                "date": o.date.isoformat(),
+                "instrument": o.instrument,
+                "created_at": utc_time(o.created_at),
+                "updated_at": utc_time(o.updated_at),
+                "data": o.data,
+            }
+            for o in repo.list_outcomes(session=session, runner_id=runner_id)
+        ],
     }
 
 
@@ -126,7 +137,7 @@ def _write_file(writer: ArchiveWriter, file: ActivityFile) -> dict[str, Any]:
 
 def _document_counts(documents: dict[str, Any], files: list[Any]) -> dict[str, int]:
     lengths = [len(documents[name]) for name in (ASSESSMENTS, CHECKINS, PROGRAMMES, ACTIVITIES)]
-    return dict(zip(COUNT_NAMES, [*lengths, len(files)], strict=True))
+    return dict(zip(COUNT_NAMES, [*lengths, len(files), len(documents[OUTCOMES])], strict=True))
 
 
 def _safe_name(name: str) -> str:

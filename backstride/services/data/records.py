@@ -23,11 +23,19 @@ if TYPE_CHECKING:
 
 #: The tables that hold a runner's record, in the order of `COUNT_NAMES`. Each refers only to
 #: the runner row, so they can be emptied in any order.
-RECORD_TABLES = ("assessment", "check_in", "return_to_run", "activity", "activity_file")
+RECORD_TABLES = (
+    "assessment",
+    "check_in",
+    "return_to_run",
+    "activity",
+    "activity_file",
+    "outcome",
+)
 
 
 def record_counts(record: Record) -> dict[str, int]:
-    """How many assessments, check-ins, programmes and activities the record holds."""
+    """How many assessments, check-ins, programmes, activities and outcome questionnaires the
+    record holds."""
     with record.session() as session, session.begin():
         return count_records(session, record.runner.id)
 
@@ -78,9 +86,10 @@ def count_records(session: Session, runner_id: int) -> dict[str, int]:
         "return_to_run": len(repo.list_return_to_run(session=session, runner_id=runner_id)),
         "activities": len(repo.list_activities(session=session, runner_id=runner_id)),
     }
+    outcomes = len(repo.list_outcomes(session=session, runner_id=runner_id))
     # Original files come with activities; they are counted (which reads them) only when
     # nothing else is there, to tell an empty record from one holding only files.
     files = 0
-    if not any(counts.values()):
+    if not any(counts.values()) and not outcomes:
         files = sum(1 for _ in repo.iter_activity_files(session=session, runner_id=runner_id))
-    return {**counts, "activity_files": files}
+    return {**counts, "activity_files": files, "outcomes": outcomes}

@@ -13,14 +13,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from backstride.domain import Activity
 from backstride.errors import InputInvalid
 from backstride.services.data.archive import (
     COUNT_NAMES,
     DOCUMENTS,
+    DOCUMENTS_OF_VERSION,
     FILES_FOLDER,
+    OUTCOMES,
     DataSummary,
     Hex64,
     Manifest,
@@ -97,6 +99,14 @@ class _FileDoc(Strict):
     member: str
 
 
+class _OutcomeDoc(Strict):
+    date: date
+    instrument: Literal["rmdq", "psfs"]
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    data: dict[str, Any]
+
+
 class _Export(Strict):
     runner: _RunnerDoc
     assessments: list[_AssessmentDoc]
@@ -104,6 +114,8 @@ class _Export(Strict):
     programmes: list[_ProgrammeDoc]
     activities: list[_ActivityDoc]
     files: list[_FileDoc]
+    outcomes: list[_OutcomeDoc] = Field(default_factory=list)
+    """Absent from a version 1 export, which was made before outcome questionnaires."""
 
 
 def restore_record(
@@ -141,17 +153,23 @@ def _read_export(archive: zipfile.ZipFile, manifest: Manifest) -> _Export:
     listed = {m.name: m for m in manifest.members}
     parts: dict[str, Any] = {}
     for name, field in zip(DOCUMENTS, _Export.model_fields, strict=True):
+        if name not in listed and name not in DOCUMENTS_OF_VERSION[1]:
+            continue  # a version 1 export: no outcome questionnaires
         data = read_member(archive, archive.getinfo(name))
         if hashlib.sha256(data).hexdigest() != listed[name].sha256:
             raise Refused(f"{name} changed while it was read")
         parts[field] = parse_json(data, name)
     export = validated(_Export, parts, "the export")
     _check_files(export.files, listed)
-    if _export_counts(export) != manifest.counts:
+    if _export_counts(export) != {"outcomes": 0, **manifest.counts}:
         raise Refused("its documents do not hold what its manifest counts")
     for checkin in export.checkins:
         if checkin.data.get("date") != checkin.date.isoformat():
             raise Refused(f"the check-in of {checkin.date} holds another date")
+    for outcome in export.outcomes:
+        given = (outcome.data.get("date"), outcome.data.get("instrument"))
+        if given != (outcome.date.isoformat(), outcome.instrument):
+            raise Refused(f"the {outcome.instrument} questionnaire of {outcome.date} holds another")
     return export
 
 
@@ -167,7 +185,8 @@ def _check_files(files: list[_FileDoc], listed: dict[str, Member]) -> None:
 
 def _export_counts(export: _Export) -> dict[str, int]:
     lengths = (export.assessments, export.checkins, export.programmes, export.activities)
-    return dict(zip(COUNT_NAMES, [*(len(x) for x in lengths), len(export.files)], strict=True))
+    counts = [*(len(x) for x in lengths), len(export.files), len(export.outcomes)]
+    return dict(zip(COUNT_NAMES, counts, strict=True))
 
 
 def _make_room(session: Session, record: Record, *, replace: bool, keep_runner: bool) -> None:
@@ -247,10 +266,31 @@ def _restore_documents(session: Session, runner_id: int, export: _Export) -> Non
                 state=dataclasses.replace(state, id=saved_state.id),
                 now=programme.updated_at,
             )
+    _restore_outcomes(session, runner_id, export.outcomes)
     activities = [Activity(**a.model_dump()) for a in export.activities]
     saved = repo.save_activities(session=session, runner_id=runner_id, activities=activities)
     if saved.duplicates:
         raise Refused(f"activities.json holds {saved.duplicates} activities twice")
+
+
+def _restore_outcomes(session: Session, runner_id: int, outcomes: list[_OutcomeDoc]) -> None:
+    """Each questionnaire, checked and scored again as when it was first kept."""
+    from backstride.services.outcomes import parse_outcome, score_answers
+
+    for outcome in outcomes:
+        try:
+            answers = parse_outcome(outcome.data, origin=OUTCOMES)
+        except InputInvalid as exc:
+            raise Refused(
+                f"{OUTCOMES} holds a questionnaire Backstride cannot read ({exc})"
+            ) from exc
+        score = float(score_answers(answers).value)
+        for moment in dict.fromkeys((outcome.created_at, outcome.updated_at)):
+            updated = repo.upsert_outcome(
+                session=session, runner_id=runner_id, outcome=outcome.data, score=score, now=moment
+            )
+            if updated and moment == outcome.created_at:
+                raise Refused(f"{OUTCOMES} holds the {outcome.instrument} of {outcome.date} twice")
 
 
 def _restore_files(

@@ -8,7 +8,9 @@ from backstride.web.routes import (
     activities,
     assess,
     checkins,
+    export,
     load,
+    outcomes,
     resumable,
     return_to_run,
     uploads,
@@ -20,6 +22,16 @@ API_PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     """Every API route, under `API_PREFIX`."""
     router = APIRouter(prefix=API_PREFIX)
-    for module in (assess, checkins, return_to_run, activities, load, uploads, resumable):
+    for module in (
+        assess,
+        checkins,
+        return_to_run,
+        outcomes,
+        activities,
+        load,
+        uploads,
+        resumable,
+        export,
+    ):
         router.include_router(module.router)
     return router

@@ -3,9 +3,10 @@
 /athletes lists the runners who linked this clinician and takes a new invite code. Each
 athlete has three views: the overview (latest assessment's triage and running decision,
 return-to-run stage), the pain diary (check-ins of the last four weeks) and the training load
-(weekly running and its warnings). Each view is written to the runner's audit log before it is
-shown. An athlete id that is not linked to this clinician, now, is "no such athlete" (404),
-whether or not it exists.
+(weekly running and its warnings), and a FHIR R4 export to download into the clinic's system.
+Each view and download is written to the runner's audit log before it is given. An athlete id
+that is not linked to this clinician, now, is "no such athlete" (404), whether or not it
+exists.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from backstride.errors import BackstrideError, InputInvalid, StoreError
 from backstride.services.assess import triage_document
 from backstride.services.audit import record_view
 from backstride.services.checkin import list_checkin_documents
+from backstride.services.fhir import fhir_file_name, runner_bundle
 from backstride.services.load import load_document, runner_load
 from backstride.services.record import Record
 from backstride.services.return_to_run import (
@@ -34,6 +36,7 @@ from backstride.services.sharing import NotFound, athlete_record, link_athlete, 
 from backstride.web.auth import ClinicianDep, refused_page, team_config, team_store
 from backstride.web.deps import KnowledgeDep
 from backstride.web.routes.account import Posted
+from backstride.web.routes.export import fhir_response
 from backstride.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -127,6 +130,18 @@ def athlete_load(
     report = runner_load(record, weeks=LOAD_WEEKS, until=runner_today(record))
     context = {"view": "load", "load": load_document(report, knowledge)}
     return _athlete_page(request, record, context)
+
+
+@router.get("/athletes/{runner_id}/export.fhir.json", response_model=None)
+def athlete_fhir(
+    request: Request, runner_id: int, clinician: ClinicianDep, knowledge: KnowledgeDep
+) -> Response:
+    """The athlete's pain diary and questionnaires as a FHIR R4 Bundle, for the clinic."""
+    record = _viewed(request, clinician, runner_id, "fhir")
+    if isinstance(record, Response):
+        return record
+    name = fhir_file_name(runner_today(record)).replace("fhir", f"fhir-athlete-{runner_id}", 1)
+    return fhir_response(runner_bundle(record, knowledge=knowledge), name)
 
 
 def _viewed(request: Request, clinician: Any, runner_id: int, view: str) -> Record | Response:

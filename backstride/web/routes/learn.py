@@ -43,6 +43,10 @@ KINDS: dict[str, tuple[str, str]] = {
         "Running form on video",
         "What a side-view video of your running can show, and when Backstride flags it.",
     ),
+    "outcome_measures": (
+        "Measuring progress",
+        "The questionnaires a physio uses to tell whether your back is getting better.",
+    ),
     "sources": ("Sources", "The articles, guidelines and studies the advice rests on."),
 }
 

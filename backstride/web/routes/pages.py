@@ -68,6 +68,7 @@ def assessment_result(
             "assessment": document,
             "act_now": document["triage"]["level"] in ACT_NOW_LEVELS,
             "save_error": save_error,
+            "red_flag_questions": {flag.id: flag.question for flag in knowledge.red_flags},
         },
     )
 

@@ -1,4 +1,5 @@
-"""Progress (GET /progress): pain against weekly distance, and the return-to-run stage changes.
+"""Progress (GET /progress): pain against weekly distance, the return-to-run stage changes, and
+the outcome measures (RMDQ, PSFS, pain, STarT Back) each against its minimal important change.
 
 The figures are `services.progress.runner_progress`, the weeks `backstride progress` prints.
 The chart is drawn in the browser by static/backstride.js from the JSON the page carries in
@@ -19,6 +20,13 @@ from fastapi.responses import HTMLResponse
 from backstride.errors import BackstrideError, StoreError
 from backstride.reports.progress import Progress, StageMark
 from backstride.services.load import EARLIEST_YEAR, LATEST_YEAR
+from backstride.services.outcomes import (
+    MeasureSummary,
+    OutcomesReport,
+    runner_outcomes,
+    score_text,
+    verdict_text,
+)
 from backstride.services.progress import DEFAULT_PROGRESS_WEEKS, runner_progress
 from backstride.services.return_to_run import runner_today
 from backstride.web.deps import KnowledgeDep, RecordDep
@@ -69,6 +77,7 @@ def progress_page(
             "shown_until": shown_until.isoformat(),
             "first_day_text": _day_text(progress.first_day),
             "until_text": _day_text(progress.until),
+            "outcomes": outcome_measures(runner_outcomes(record, knowledge=knowledge)),
         },
         status_code=422 if error else 200,
     )
@@ -178,3 +187,63 @@ def _rounded(value: float | None) -> float | None:
 
 def _day_text(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+def outcome_measures(report: OutcomesReport) -> list[dict[str, Any]]:
+    """Each outcome measure for the page: its chart's figures, its verdict, its table rows."""
+    return [_measure(summary) for summary in report.measures]
+
+
+def _measure(summary: MeasureSummary) -> dict[str, Any]:
+    measure = summary.measure
+    line = mic_line(summary)
+    return {
+        "id": measure.id,
+        "name": measure.name,
+        "short_name": measure.short_name,
+        "scale": f"{measure.low}-{measure.high}, {measure.better} is better",
+        "verdict": verdict_text(summary),
+        "verdict_kind": summary.change.verdict if summary.change else "not_enough_data",
+        "mic_text": measure.mic.text if measure.mic else None,
+        "rows": [
+            {"day_text": _day_text(s.day), "score": score_text(s.value), "detail": s.detail}
+            for s in reversed(summary.scores)
+        ],
+        "chart": {
+            "title": f"{measure.short_name}: {measure.name}",
+            "low": measure.low,
+            "high": measure.high,
+            "better": measure.better,
+            "points": [
+                {
+                    "date": s.day.isoformat(),
+                    "label": f"{s.day.day} {s.day:%b}",
+                    "score": float(score_text(s.value)),
+                }
+                for s in summary.scores
+            ],
+            "mic_line": line,
+            "mic_label": None
+            if line is None
+            else f"A real improvement from your first score: {line:g} or "
+            + ("below" if measure.better == "lower" else "above"),
+        }
+        if summary.scores
+        else None,
+    }
+
+
+def mic_line(summary: MeasureSummary) -> float | None:
+    """The score that would be the smallest real improvement on the first one: first minus
+    the MIC (the smaller of its points and its percent of the first score) for a measure where
+    lower is better, first plus its points where higher is better; None without a MIC."""
+    measure, mic = summary.measure, summary.measure.mic
+    if mic is None or not summary.scores:
+        return None
+    first = float(summary.scores[0].value)
+    step = mic.points
+    if mic.percent is not None and first > 0:
+        step = min(step, first * mic.percent / 100)
+    if measure.better == "lower":
+        return round(max(float(measure.low), first - step), 2)
+    return round(min(float(measure.high), first + step), 2)

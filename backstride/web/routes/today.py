@@ -2,7 +2,9 @@
 
 Today shows, in this order: the safety state (an assessment or a recent check-in above
 self-care says what to do now and shows no exercises), the running decision of the latest
-assessment, the return-to-run stage and next session, today's exercises, and the check-in form.
+assessment, the return-to-run stage and next session, a prompt to answer the outcome
+questionnaires when they are due (at the start of the programme, then every two weeks),
+today's exercises, and the check-in form.
 A check-in is kept through `save_checkin` (one a day: a second one updates it), then the page is
 shown again (303); a wrong answer comes back at its field (422) with nothing written.
 """
@@ -28,6 +30,7 @@ from backstride.services.checkin import (
     red_flag_questions,
     save_checkin,
 )
+from backstride.services.outcomes import outcomes_due
 from backstride.services.record import AssessmentRecord, CheckInRecord, Record
 from backstride.services.return_to_run import (
     assessment_triage,
@@ -196,6 +199,8 @@ def _page(
             "assessment": assessment,
             "exercises": todays_exercises(safety, exercises, knowledge),
             "programme": None if safety else _programme(record, knowledge),
+            # Measuring progress waits while the runner has a doctor to see first.
+            "outcomes_due": () if safety else outcomes_due(record, today=today),
             "checked_in": checked_in[0] if checked_in else None,
             "saved": saved,
             "form": form,

@@ -59,6 +59,7 @@ COUNT_WORDS: dict[str, tuple[str, str]] = {
     "return_to_run": ("return-to-run programme", "return-to-run programmes"),
     "activities": ("activity", "activities"),
     "activity_files": ("original activity file", "original activity files"),
+    "outcomes": ("outcome questionnaire", "outcome questionnaires"),
 }
 
 

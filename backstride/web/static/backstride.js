@@ -173,7 +173,50 @@ function loadChart(figures) {
   };
 }
 
-const CHARTS = { progress: progressChart, load: loadChart };
+// An outcome measure: the scores by date (line) and, dashed, the score that would be the
+// smallest real improvement on the first one (its minimal important change).
+function outcomeChart(figures) {
+  const points = figures.points;
+  const options = baseOptions();
+  options.scales = {
+    x: { ticks: { color: COLOURS.text, maxRotation: 60 }, grid: { display: false } },
+    y: {
+      min: figures.low,
+      max: figures.high,
+      ticks: { color: COLOURS.text },
+      title: {
+        display: true,
+        text: `Score (${figures.better} is better)`,
+        color: COLOURS.text,
+      },
+      grid: { color: COLOURS.grid },
+    },
+  };
+  const datasets = [
+    {
+      type: "line",
+      label: "Your score",
+      data: points.map((p) => p.score),
+      borderColor: COLOURS.pain,
+      backgroundColor: COLOURS.pain,
+      pointRadius: points.length > 30 ? 2 : 4,
+    },
+  ];
+  if (figures.mic_line !== null) {
+    datasets.push({
+      type: "line",
+      label: figures.mic_label,
+      data: points.map(() => figures.mic_line),
+      borderColor: COLOURS.up,
+      borderDash: [6, 4],
+      borderWidth: 2,
+      pointRadius: 0,
+    });
+  }
+  return { type: "line", data: { labels: points.map((p) => p.label), datasets }, options };
+}
+
+const CHARTS = { progress: progressChart, load: loadChart, outcome: outcomeChart };
 
 function drawCharts(root) {
   if (typeof window.Chart === "undefined" || !root.querySelectorAll) {

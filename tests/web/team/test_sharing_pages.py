@@ -191,3 +191,54 @@ async def test_a_clinician_deletes_their_account_and_the_log_remembers_them(team
     page = (await ana.get("/account")).text
     assert "physio@example.org" in page
     assert "viewed the overview" in page
+
+
+async def test_a_linked_clinician_downloads_the_fhir_export_and_it_is_logged(team: Team) -> None:
+    from backstride.services.fhir import read_fhir_bundle, resource_counts
+
+    ana = await team.runner("ana@example.org", "Ana Runner")
+    physio = await team.clinician("physio@example.org")
+    await fill_record(ana)
+    rmdq = {"date": TODAY.isoformat(), "instrument": "rmdq", "answers": [True] * 5 + [False] * 19}
+    kept = await ana.post(f"{API}/outcomes", json=rmdq, headers=ana.headers())
+    assert kept.status_code == 201, kept.text
+    runner_id = await link(team, ana, physio)
+
+    overview = (await physio.get(f"/athletes/{runner_id}")).text
+    assert f'href="/athletes/{runner_id}/export.fhir.json"' in overview
+    response = await physio.get(f"/athletes/{runner_id}/export.fhir.json")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    assert f"fhir-athlete-{runner_id}" in response.headers["content-disposition"]
+    document = response.json()
+    read_fhir_bundle(document)
+    assert resource_counts(document)["QuestionnaireResponse"] == 2  # RMDQ and STarT Back
+    [patient] = [
+        e["resource"] for e in document["entry"] if e["resource"]["resourceType"] == "Patient"
+    ]
+    assert patient == {"name": [{"text": "Ana Runner"}], "resourceType": "Patient"}
+    log = (await ana.get("/account")).text
+    assert "downloaded the FHIR export (pain diary and questionnaires)" in log
+
+
+async def test_a_clinician_without_a_link_gets_404_for_another_runners_fhir_export(
+    team: Team,
+) -> None:
+    ana = await team.runner("ana@example.org", "Ana Runner")
+    await fill_record(ana, "private note 5531")
+    linked = await team.clinician("physio@example.org")
+    runner_id = await link(team, ana, linked)
+    stranger = await team.clinician("coach@example.org")
+
+    answer = await stranger.get(f"/athletes/{runner_id}/export.fhir.json")
+
+    assert answer.status_code == 404
+    assert "Ana Runner" not in answer.text and "private note 5531" not in answer.text
+    assert "fhir+json" not in answer.headers["content-type"]
+    assert (await stranger.get("/athletes/99999/export.fhir.json")).status_code == 404
+    assert "coach@example.org" not in (await ana.get("/account")).text
+    # The runner's own API export is theirs alone: a clinician's account has no record there.
+    own = await stranger.get(f"{API}/export/fhir")
+    assert own.status_code in (401, 403, 404)
+    assert "Ana Runner" not in own.text
