@@ -166,13 +166,21 @@ def _ask_exercises(console: Console) -> list[str]:
 
 
 def _ask_red_flags(console: Console) -> dict[str, bool]:
+    """The warning signs, listed and answered as one explicit yes or no, every day.
+
+    A no to the whole list (read in full) is an explicit no to each sign; a yes asks them one
+    by one, so the record says which. Neither answer has a default.
+    """
     from backstride.services.checkin import red_flag_questions
 
-    console.print("\n[bold]Safety questions[/bold]")
-    answers: dict[str, bool] = {}
-    for name, question in red_flag_questions():
-        answers[name] = _ask(console, question, _yes_no, safety=True)
-    return answers
+    questions = red_flag_questions()
+    console.print("\n[bold]Safety questions[/bold]: the warning signs to check each day.")
+    for _, question in questions:
+        console.print(f"  - {question}")
+    if not _ask(console, "Any of these today?", _yes_no, safety=True):
+        return {name: False for name, _ in questions}
+    console.print("Which ones? Answer each.")
+    return {name: _ask(console, question, _yes_no, safety=True) for name, question in questions}
 
 
 _MISSING: Any = object()

@@ -12,6 +12,7 @@ from builders import SAMPLE_CHECKIN
 from pinned_time import TODAY
 
 from backstride.contracts.intake import RED_FLAG_NAMES
+from backstride.services.checkin import red_flag_questions
 from backstride.services.record import open_record
 from backstride.store import repo
 
@@ -121,7 +122,7 @@ def test_the_day_is_asked_question_by_question(run_cli, monkeypatch, database_ur
     answers = [DAY.isoformat(), "", "2", "15"]  # date; morning pain needed, asked again; stiffness
     answers += ["run", "3", "2", "n", "3.5", "25"]  # the session
     answers += ["dead_bug, yoga", "dead_bug, glute_bridge"]  # an unknown exercise is asked again
-    answers += ["n"] + ["n"] * len(RED_FLAG_NAMES) + ["all good"]
+    answers += ["n", "n", "all good"]  # no new leg symptoms; none of the warning signs; a note
     answer(monkeypatch, answers)
     result = run_cli("checkin", "--db", database_url, stdin_tty=True)
     assert result.code == 0, result.err
@@ -143,7 +144,7 @@ def test_the_day_is_asked_question_by_question(run_cli, monkeypatch, database_ur
 def test_a_rest_day_with_a_warning_sign_says_what_to_do(run_cli, monkeypatch, database_url):
     answers = ["", "1", "", ""]  # today, pain 1, no stiffness given, rest day
     answers += ["", "y"]  # no exercises; new leg symptoms
-    answers += [""] + ["n"] * len(RED_FLAG_NAMES) + [""]  # Enter on a safety question: asked again
+    answers += ["", "n", ""]  # Enter on a safety question is asked again; no warning signs
     answer(monkeypatch, answers)
     result = run_cli("checkin", "--db", database_url, stdin_tty=True)
     assert result.code == 0, result.err
@@ -152,6 +153,18 @@ def test_a_rest_day_with_a_warning_sign_says_what_to_do(run_cli, monkeypatch, da
     assert "Book a GP or physiotherapist within days" in said(result.out)
     [kept] = stored(database_url)
     assert kept.date == TODAY and kept.new_leg_symptoms is True and kept.session_kind is None
+
+
+def test_a_yes_to_the_warning_signs_asks_which_one_by_one(run_cli, monkeypatch, database_url):
+    answers = ["", "3", "", "", "", "n"]  # today, pain 3, rest day, no exercises, legs fine
+    asked = [name for name, _ in red_flag_questions()]
+    answers += ["y"] + ["n"] * (len(asked) - 1) + ["y", ""]  # the last sign asked, only
+    answer(monkeypatch, answers)
+    result = run_cli("checkin", "--db", database_url, stdin_tty=True)
+    assert result.code == 0, result.err
+    assert "Which ones? Answer each." in result.out
+    [kept] = stored(database_url)
+    assert kept.data["red_flags"] == {**dict.fromkeys(RED_FLAG_NAMES, False), asked[-1]: True}
 
 
 def test_answers_that_end_early_save_nothing(run_cli, monkeypatch, database_url):
