@@ -2,8 +2,9 @@
 
 `python bench/run.py` runs them all; `python bench/run.py assess web` only bench_assess.py and
 bench_web.py. Each runs with its own defaults: the names given here are not passed on as its
-options. bench_web.py starts the web server and drives it with locust (the `bench` extra); its
-team-mode rows need PostgreSQL and Redis on 127.0.0.1 and say so when they are missing.
+options. bench_web.py starts the web server and drives it with wrk (Debian: `apt-get install
+wrk`); its team-mode rows need PostgreSQL and Redis on 127.0.0.1 and say so when they are
+missing. bench_cold.py times the command line in new processes.
 """
 
 from __future__ import annotations

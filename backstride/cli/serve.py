@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -74,17 +74,19 @@ def serve(
     import uvicorn
 
     uvicorn.run(
-        APP_FACTORY,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        server_header=False,
+        APP_FACTORY, factory=True, host=host, port=port, workers=workers, **server_options(team)
+    )
+
+
+def server_options(team: bool) -> dict[str, Any]:
+    """How uvicorn serves the app (bench/bench_web.py serves its bare route the same way)."""
+    return {
+        "server_header": False,
         # Team mode sits behind an HTTPS reverse proxy: trust its X-Forwarded-For and
         # X-Forwarded-Proto, from the addresses in FORWARDED_ALLOW_IPS only (127.0.0.1 unless
         # set), so that sign-in limits count the real client's address.
-        proxy_headers=team,
-    )
+        "proxy_headers": team,
+    }
 
 
 def _check_team(url: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from backstride.domain import Activity
 from backstride.errors import ImportFailed
-from backstride.importers.fit_reference import summarise_fit_reference
 from backstride.importers.fit_summary import FitSummary, to_activities
 from backstride.importers.fit_walk import FitDamaged, summarise_fit
 
@@ -16,6 +15,9 @@ def summarise(data: bytes) -> FitSummary:
     # The walker is pure Python, so nothing it raises escapes `Exception`; whatever it is (a
     # damaged file, or a variant the walker does not know), the reference decoder gets a go.
     except Exception as walk_error:
+        # Imported here: fitdecode takes a while to load, and most files never need it.
+        from backstride.importers.fit_reference import summarise_fit_reference
+
         try:
             return summarise_fit_reference(data)
         except ImportFailed as reference_error:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
-import multiprocessing
 import os
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backstride.domain import Activity
 from backstride.errors import ImportFailed, NotAnActivity
@@ -25,6 +23,10 @@ from backstride.importers.model import MAX_FILE_BYTES, ActivityReader, ImportOut
 from backstride.importers.sources import SUPPORTED, classify
 from backstride.importers.tcx import read_tcx
 
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
+
 #: The format readers, by source kind.
 READERS: dict[str, ActivityReader] = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
 
@@ -33,6 +35,16 @@ SUMMARY_MATCH_S = 300
 
 #: Below this many sources, starting worker processes costs more than it saves.
 _POOL_FROM = 8
+#: Seconds one core takes to read a megabyte of each kind, about (bench/bench_import.py on the
+#: shared corpus: FIT 110-130 MB/s, GPX about 27 MB/s, TCX about 16 MB/s); a gzipped file holds
+#: about this many times its size.
+_SECONDS_PER_MB = {"fit": 0.009, "gpx": 0.037, "tcx": 0.063}
+_SECONDS_PER_MB_OTHER = 0.05
+_GZIP_RATIO = 5
+#: With the default number of workers, a pool starts only for this much reading on one core:
+#: starting it and sending it the files costs about as much as 0.1-0.2 s of reading (40 FIT
+#: files, 9.8 MB, read in 0.08 s on one core and in 0.09 s on two).
+_POOL_FROM_S = 0.3
 
 
 def _failed(source: SourceFile, reason: str) -> ImportOutcome:
@@ -196,18 +208,27 @@ class _SummaryFilter:
 def read_sources(
     sources: Iterable[SourceFile], *, workers: int | None = None
 ) -> Iterator[ImportOutcome]:
-    """Read many sources, on `workers` processes (default: every core), yielding outcomes in order.
+    """Read many sources, on `workers` processes, yielding outcomes in order.
+
+    By default every core reads, once the sources make enough work for it (`_POOL_FROM_S`);
+    a few files are read here, sooner than worker processes could start. Given `workers`,
+    that many read as soon as there are `_POOL_FROM` sources.
 
     Outcomes come out in the order of `sources`, whatever order the work finishes in, so an
     import is repeatable. At most a few sources per worker are in flight, so memory stays bounded
     however many there are. Members of nested zips are read here, in order, and their bytes sent
     to the workers; everything else the workers read themselves.
     """
-    workers = workers or os.cpu_count() or 1
     pending = iter(sources)
-    head = list(itertools.islice(pending, _POOL_FROM))
+    if workers is None:
+        # Every core, once there is enough work to share out.
+        workers, head = os.cpu_count() or 1, _enough_for_a_pool(pending)
+        enough = len(head) >= 2 and _reading_seconds(head) >= _POOL_FROM_S
+    else:
+        head = list(itertools.islice(pending, _POOL_FROM))
+        enough = len(head) >= _POOL_FROM
     keep = _SummaryFilter()
-    if workers <= 1 or len(head) < _POOL_FROM:
+    if workers <= 1 or not enough:
         with ArchiveReader() as archives:
             for source in itertools.chain(head, pending):
                 yield keep(read_source(source, archives))
@@ -215,7 +236,31 @@ def read_sources(
     yield from (keep(o) for o in _read_in_pool(itertools.chain(head, pending), workers))
 
 
+def _enough_for_a_pool(sources: Iterator[SourceFile]) -> list[SourceFile]:
+    """The first sources, up to two or more that make enough work for a pool (or all of them)."""
+    head: list[SourceFile] = []
+    seconds = 0.0
+    for source in sources:
+        head.append(source)
+        seconds += _reading_seconds([source])
+        if seconds >= _POOL_FROM_S and len(head) >= 2:
+            break
+    return head
+
+
+def _reading_seconds(sources: Iterable[SourceFile]) -> float:
+    """About how long one core takes to read `sources`."""
+    total = 0.0
+    for source in sources:
+        rate = _SECONDS_PER_MB.get(source.kind or "", _SECONDS_PER_MB_OTHER)
+        total += source.size / 1e6 * rate * (_GZIP_RATIO if source.gzipped else 1)
+    return total
+
+
 def _read_in_pool(sources: Iterator[SourceFile], workers: int) -> Iterator[ImportOutcome]:
+    # Imported here: an import of a few files never starts a pool, and loading it takes a while.
+    from concurrent.futures import ProcessPoolExecutor
+
     window: deque[tuple[SourceFile, Future[ImportOutcome]]] = deque()
     with (
         ArchiveReader() as archives,
@@ -233,6 +278,8 @@ def _process_context() -> multiprocessing.context.BaseContext:
     """How to start workers: forking is quickest and needs no `__main__` guard in scripts, but
     forking a threaded caller (a web server) can copy a held lock into the child, so a threaded
     caller gets workers from a clean fork server instead."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -250,6 +297,8 @@ def _job(source: SourceFile, archives: ArchiveReader) -> tuple[SourceFile, bytes
 
 
 def _result(source: SourceFile, future: Future[ImportOutcome]) -> ImportOutcome:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result()
     except BrokenProcessPool:

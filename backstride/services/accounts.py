@@ -66,6 +66,7 @@ __all__ = [
     "sign_out",
     "sign_up",
     "signed_in_account",
+    "signed_in_record",
     "start_session",
 ]
 
@@ -258,6 +259,24 @@ def signed_in_account(store: Store, token: str, *, now: datetime | None = None) 
         return None
     with store.session() as session:
         return repo.session_account(session=session, token_hash=token_digest(token), now=_now(now))
+
+
+def signed_in_record(
+    store: Store, token: str, *, now: datetime | None = None
+) -> tuple[Account, Record | None] | None:
+    """The account whose live session has this token and, for a runner's account, their
+    record (None for a clinician's); None when no live session has it. One query, which team
+    mode runs for every request."""
+    if not token or len(token) > 200:
+        return None
+    with store.session() as session:
+        found = repo.session_account_and_runner(
+            session=session, token_hash=token_digest(token), now=_now(now)
+        )
+    if found is None:
+        return None
+    account, runner = found
+    return account, Record(store, runner) if runner is not None else None
 
 
 def sign_out(store: Store, token: str) -> None:

@@ -234,22 +234,18 @@ def save_outcome(
 def outcomes_due(record: Record, *, today: dt.date) -> tuple[QuestionnaireDue, ...]:
     """The questionnaires the runner should answer now: at the start of their programme (the
     current return-to-run programme, or else their first assessment), then every two weeks."""
+    # Today asks this on every visit: it reads two dates, never the documents.
     with record.session() as session:
         runner_id = record.runner.id
         programme = repo.get_return_to_run(session=session, runner_id=runner_id)
-        assessments = repo.list_assessments(session=session, runner_id=runner_id)
-        outcomes = repo.list_outcomes(session=session, runner_id=runner_id)
-    tz = runner_zone(record)
+        first_assessed = repo.first_assessment_time(session=session, runner_id=runner_id)
+        answered = repo.latest_outcome_dates(session=session, runner_id=runner_id)
     started_on: dt.date | None = None
     if programme is not None and programme.status == "active":
         started_on = programme.started_on
-    elif assessments:
-        started_on = assessments[0].created_at.astimezone(tz).date()
-    last: dict[str, dt.date | None] = dict.fromkeys(QUESTIONNAIRES)
-    for stored in outcomes:
-        previous = last.get(stored.instrument)
-        if previous is None or stored.date > previous:
-            last[stored.instrument] = stored.date
+    elif first_assessed is not None:
+        started_on = first_assessed.astimezone(runner_zone(record)).date()
+    last: dict[str, dt.date | None] = {q: answered.get(q) for q in QUESTIONNAIRES}
     return due_questionnaires(last, started_on=started_on, today=today)
 
 

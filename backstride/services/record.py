@@ -10,7 +10,7 @@ with open_record(db=None) as record:      # --db URL, or BACKSTRIDE_DATABASE_URL
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from backstride.errors import StoreError
 from backstride.settings import Settings, resolve_database_url
 from backstride.store import (
     AssessmentRecord,
@@ -30,7 +31,16 @@ from backstride.store import (
     upgrade,
 )
 
-__all__ = ["AssessmentRecord", "CheckInRecord", "Record", "open_record", "upgrade_database"]
+__all__ = [
+    "AssessmentRecord",
+    "AssessmentToKeep",
+    "CheckInRecord",
+    "Record",
+    "Store",
+    "open_record",
+    "save_assessments",
+    "upgrade_database",
+]
 
 
 @dataclass(frozen=True)
@@ -63,16 +73,61 @@ class Record:
         return-to-run programme with it, in one transaction: an assessment above self-care
         stops the programme at once, not at the next check-in.
         """
-        # Imported here: the return-to-run service itself builds on `Record`.
-        from backstride.knowledge import load_knowledge
-        from backstride.services.return_to_run import rejudge
-
         with self.session() as session, repo.all_or_nothing(session, "save the assessment"):
-            saved = repo.save_assessment(
-                session=session, runner_id=self.runner.id, intake=intake, output=output
-            )
-            rejudge(session=session, runner_id=self.runner.id, knowledge=load_knowledge())
-        return saved
+            return _keep_assessment(session, self.runner.id, intake, output)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentToKeep:
+    """An assessment waiting to be kept: the record it goes to, the intake as given, the
+    output as answered."""
+
+    record: Record
+    intake: Mapping[str, Any]
+    output: Mapping[str, Any]
+
+
+def save_assessments(
+    store: Store, assessments: Sequence[AssessmentToKeep]
+) -> list[AssessmentRecord | Exception]:
+    """Keep several assessments of the runners of `store` with one commit, each as
+    `Record.save_assessment` keeps one (with the return-to-run programme re-judged) and each
+    on its own: one that cannot be kept leaves the others kept, and its place in the list
+    given back holds the exception that says why.
+
+    One commit for many saves is what lets a server keep up when requests come together: the
+    database's write lock is taken once for all of them. When the transaction itself fails
+    (the database is busy beyond its timeout, or cannot be written), nothing is kept and every
+    place holds that StoreError.
+    """
+    results: list[AssessmentRecord | Exception] = []
+    try:
+        with store.session() as session, repo.all_or_nothing(session, "save the assessments"):
+            for item in assessments:
+                try:
+                    with repo.on_its_own(session, "save the assessment"):
+                        kept = _keep_assessment(
+                            session, item.record.runner.id, item.intake, item.output
+                        )
+                except Exception as exc:  # each request is told its own error
+                    results.append(exc)
+                else:
+                    results.append(kept)
+    except StoreError as exc:
+        return [exc] * len(assessments)
+    return results
+
+
+def _keep_assessment(
+    session: Session, runner_id: int, intake: Mapping[str, Any], output: Mapping[str, Any]
+) -> AssessmentRecord:
+    # Imported here: the return-to-run service itself builds on `Record`.
+    from backstride.knowledge import load_knowledge
+    from backstride.services.return_to_run import rejudge
+
+    saved = repo.save_assessment(session=session, runner_id=runner_id, intake=intake, output=output)
+    rejudge(session=session, runner_id=runner_id, knowledge=load_knowledge())
+    return saved
 
 
 def local_time_zone() -> str:

@@ -48,10 +48,12 @@ from backstride.store import AssessmentRecord, CheckInRecord, ReturnToRunState, 
 
 __all__ = [
     "ProgrammeStarted",
+    "RecentRecord",
     "assessment_triage",
     "newer_than_programme",
     "offers_return_to_run",
     "programme_status",
+    "recent_record",
     "rejudge",
     "runner_today",
     "start_programme",
@@ -123,6 +125,31 @@ def programme_status(record: Record, *, knowledge: KnowledgeBase | None = None) 
         records = repo.list_checkins(session=session, runner_id=record.runner.id)
         assessments = repo.list_assessments(session=session, runner_id=record.runner.id)
     return _replay(current, stored_checkins(records), assessments, kb, runner_zone(record))
+
+
+@dataclass(frozen=True, slots=True)
+class RecentRecord:
+    """Where the runner stands today: what the Today page reads of the record first."""
+
+    latest: AssessmentRecord | None
+    """The most recent assessment, or None."""
+    checkins: list[CheckInRecord]
+    """The check-ins dated `since` or later, oldest first."""
+    programme_active: bool
+    """Whether the current programme is active (see `programme_status` for where it stands):
+    an ended programme stays as it ended (`_replay`), so it never shows as active again."""
+
+
+def recent_record(record: Record, *, since: dt.date) -> RecentRecord:
+    """The latest assessment, the check-ins since `since`, and whether a programme is active,
+    read in one transaction: one snapshot of the record, one session instead of three."""
+    runner_id = record.runner.id
+    with record.session() as session, session.begin():
+        return RecentRecord(
+            latest=repo.latest_assessment(session=session, runner_id=runner_id),
+            checkins=repo.list_checkins(session=session, runner_id=runner_id, date_from=since),
+            programme_active=repo.return_to_run_is_active(session=session, runner_id=runner_id),
+        )
 
 
 def rejudge(*, session: Session, runner_id: int, knowledge: KnowledgeBase) -> Programme | None:

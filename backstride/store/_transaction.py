@@ -4,7 +4,8 @@ A store function that finds no transaction open on its session runs in its own a
 (reads too, so that nothing is left open). Inside a caller's `with session.begin():` a write
 runs in a savepoint instead: if it fails, it undoes only itself, raises, and the caller's
 transaction decides what happens to the rest. Inside `all_or_nothing` there is nothing for a
-savepoint to keep: any failure undoes the whole transaction, so writes run without one.
+savepoint to keep: any failure undoes the whole transaction, so writes run without one, unless
+a part of it is to stand on its own (`on_its_own`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,25 @@ def all_or_nothing(session: Session, action: str) -> Iterator[None]:
                 yield
             finally:
                 session.info.pop(_ALL_OR_NOTHING, None)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"Could not {action}: {describe(exc)}") from exc
+
+
+@contextmanager
+def on_its_own(session: Session, action: str) -> Iterator[None]:
+    """A part of an `all_or_nothing` transaction that stands or falls on its own (a savepoint):
+    if it fails, it undoes only itself and raises, and the transaction goes on without it.
+
+    For several independent writes that share one commit, e.g. the assessments of many
+    requests kept together. `action` completes "Could not ..." in an error message.
+    """
+    if not session.info.get(_ALL_OR_NOTHING):
+        raise StoreError(
+            f"Could not {action}: it must run inside all_or_nothing; please report this as a bug."
+        )
+    try:
+        with session.begin_nested():
+            yield
     except SQLAlchemyError as exc:
         raise StoreError(f"Could not {action}: {describe(exc)}") from exc
 

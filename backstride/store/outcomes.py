@@ -71,6 +71,17 @@ def list_outcomes(
         return [_outcome(row) for row in rows]
 
 
+def latest_outcome_dates(*, session: Session, runner_id: int) -> dict[str, date]:
+    """The date of the runner's latest questionnaire of each instrument answered so far."""
+    query = (
+        sa.select(OutcomeRow.instrument, sa.func.max(OutcomeRow.date))
+        .where(OutcomeRow.runner_id == runner_id)
+        .group_by(OutcomeRow.instrument)
+    )
+    with reading(session, "read the outcome questionnaires"):
+        return {instrument: latest for instrument, latest in session.execute(query)}
+
+
 def _key(document: Mapping[str, object]) -> tuple[date, str]:
     try:
         day = date.fromisoformat(str(document["date"]))

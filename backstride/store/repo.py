@@ -34,10 +34,12 @@ from backstride.store._transaction import (
     all_or_nothing,
     encode_document,
     json_document,
+    on_its_own,
     reading,
     writing,
 )
 from backstride.store.accounts import (
+    Account,
     account_of_runner,
     add_login_failure,
     clear_login_failures,
@@ -52,6 +54,7 @@ from backstride.store.accounts import (
     session_account,
     set_password_hash,
 )
+from backstride.store.accounts import _account as _account_of_row
 from backstride.store.activities import (
     get_activity_file,
     iter_activity_files,
@@ -77,7 +80,7 @@ from backstride.store.links import (
     use_invite,
     withdraw_invite,
 )
-from backstride.store.outcomes import list_outcomes, upsert_outcome
+from backstride.store.outcomes import latest_outcome_dates, list_outcomes, upsert_outcome
 from backstride.store.records import (
     PERSONAL_RUNNER_KEY,
     AssessmentRecord,
@@ -87,6 +90,8 @@ from backstride.store.records import (
     Runner,
 )
 from backstride.store.tables import (
+    AccountRow,
+    AccountSessionRow,
     AssessmentRow,
     Base,
     CheckInRow,
@@ -108,6 +113,7 @@ __all__ = [
     "delete_everything_for",
     "delete_session",
     "find_login",
+    "first_assessment_time",
     "form_analysis_media",
     "get_account",
     "get_activity_file",
@@ -119,6 +125,7 @@ __all__ = [
     "iter_activity_files",
     "latest_assessment",
     "latest_form_analysis",
+    "latest_outcome_dates",
     "linked_athletes",
     "list_activities",
     "list_assessments",
@@ -130,6 +137,7 @@ __all__ = [
     "list_outcomes",
     "list_return_to_run",
     "login_failures",
+    "on_its_own",
     "return_to_run_is_active",
     "revoke_link",
     "save_activities",
@@ -138,6 +146,7 @@ __all__ = [
     "save_form_analysis",
     "save_return_to_run",
     "session_account",
+    "session_account_and_runner",
     "set_password_hash",
     "update_runner",
     "upsert_checkin",
@@ -201,6 +210,24 @@ def create_runner(
         session.add(row)
         session.flush()
         return _runner(row)
+
+
+def session_account_and_runner(
+    *, session: Session, token_hash: str, now: datetime
+) -> tuple[Account, Runner | None] | None:
+    """The account signed in with this token while the session lasts and, for a runner's
+    account, their profile; None otherwise. One query: team mode asks it on every request."""
+    with reading(session, "read your sign-in"):
+        found = session.execute(
+            sa.select(AccountRow, RunnerRow)
+            .join(AccountSessionRow, AccountSessionRow.account_id == AccountRow.id)
+            .outerjoin(RunnerRow, RunnerRow.id == AccountRow.runner_id)
+            .where(AccountSessionRow.token_hash == token_hash, AccountSessionRow.expires_at > now)
+        ).one_or_none()
+        if found is None:
+            return None
+        account, runner = found
+        return _account_of_row(account), _runner(runner) if runner is not None else None
 
 
 def get_runner(*, session: Session, runner_id: int) -> Runner:
@@ -308,6 +335,16 @@ def list_assessments(*, session: Session, runner_id: int) -> list[AssessmentReco
             .order_by(AssessmentRow.created_at, AssessmentRow.id)
         )
         return [_assessment(row) for row in rows]
+
+
+def first_assessment_time(*, session: Session, runner_id: int) -> datetime | None:
+    """When the runner's first assessment was kept, or None before any."""
+    with reading(session, "read the assessments"):
+        return session.scalar(
+            sa.select(sa.func.min(AssessmentRow.created_at)).where(
+                AssessmentRow.runner_id == runner_id
+            )
+        )
 
 
 def latest_assessment(*, session: Session, runner_id: int) -> AssessmentRecord | None:

@@ -21,7 +21,7 @@ Two modes (`settings.mode`):
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, ExitStack, asynccontextmanager
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 
@@ -59,6 +59,8 @@ from backstride.web.routes import (
 )
 from backstride.web.routes.resumable import RESUMABLE_PATH
 from backstride.web.routes.uploads import MAX_FILES_PER_REQUEST
+from backstride.web.saving import AssessmentSaver
+from backstride.web.store_threads import store_threads
 from backstride.web.templating import STATIC_DIR, STATIC_PATH
 
 __all__ = [
@@ -162,21 +164,24 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.knowledge = load_knowledge()
-        if settings.mode == "team":
-            with open_team_store(settings) as store:
-                app.state.store = store
-                try:
-                    yield
-                finally:
-                    del app.state.store
-            return
-        url = resolve_database_url(None, settings=settings)
-        with open_record(url) as record:
-            app.state.record = record
+        with ExitStack() as stack:
+            if settings.mode == "team":
+                store = app.state.store = stack.enter_context(open_team_store(settings))
+            else:
+                url = resolve_database_url(None, settings=settings)
+                record = app.state.record = stack.enter_context(open_record(url))
+                store = record.store
+            # Shut down before the store closes: work in hand finishes first.
+            threads = stack.enter_context(store_threads(store.engine.dialect.name))
+            saver = AssessmentSaver(store, threads)
+            app.state.store_threads, app.state.assessment_saver = threads, saver
             try:
                 yield
             finally:
-                del app.state.record
+                await saver.close()
+                for name in ("store", "record", "store_threads", "assessment_saver"):
+                    if hasattr(app.state, name):
+                        delattr(app.state, name)
 
     return lifespan
 

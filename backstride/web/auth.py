@@ -35,8 +35,9 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backstride.errors import BackstrideError
-from backstride.services.accounts import Account, SignedIn, Store, signed_in_account
+from backstride.services.accounts import Account, SignedIn, Store, signed_in_record
 from backstride.web.errors import error_response
+from backstride.web.store_threads import in_store_thread
 from backstride.web.templating import CSRF_FIELD, CSRF_HEADER, templates
 
 __all__ = [
@@ -116,15 +117,20 @@ def current_account(request: Request) -> Account | None:
     return account if isinstance(account, Account) else None
 
 
-def authenticate(request: Request) -> Account | None:
+async def authenticate(request: Request) -> Account | None:
     """Resolve the session cookie, set the CSRF token, and refuse what the account may not see.
 
-    A plain function: FastAPI runs it in a worker thread, so the database read does not hold
-    up the event loop.
+    One query, on the app's store threads, reads the account and, for a runner, their record
+    (`request.state.record`, which `web.deps.get_record` gives the routes).
     """
     config = team_config(request)
     token = request.cookies.get(config.session_cookie, "")
-    account = signed_in_account(team_store(request), token, now=config.clock()) if token else None
+    found = None
+    if token:
+        found = await in_store_thread(
+            request, signed_in_record, team_store(request), token, now=config.clock()
+        )
+    account, request.state.record = found if found is not None else (None, None)
     request.state.account = account
     request.state.session_token = token if account is not None else ""
     if account is not None:

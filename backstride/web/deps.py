@@ -1,13 +1,18 @@
-"""What routes are given: the runner's record and the knowledge base, as typed dependencies.
+"""What routes are given: the runner's record, the knowledge base, and the store's threads.
 
 ```python
 @router.get("/activities")
-def activities(record: RecordDep) -> list[dict[str, Any]]: ...
+async def activities(request: Request, record: RecordDep) -> list[dict[str, Any]]:
+    return await in_store_thread(request, list_runner_activities, record)
 ```
 
 Personal mode: the one runner's record, opened once when the app starts (see
-`app.create_app`). Team mode: the signed-in runner's record, from the app's one store, for
-each request; a clinician's account has none and is sent to their athletes (`web.auth`).
+`app.create_app`). Team mode: the signed-in runner's record, from the app's one store, read with
+the sign-in for each request (`web.auth`); a clinician's account has none and is sent to their
+athletes.
+
+Routes are async; what waits on the database they run with `in_store_thread`
+(`web.store_threads`).
 """
 
 from __future__ import annotations
@@ -15,23 +20,31 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from starlette.concurrency import run_in_threadpool
 
 from backstride.knowledge import KnowledgeBase
-from backstride.services.accounts import account_record
+from backstride.services.accounts import NotARunner
 from backstride.services.record import Record
-from backstride.web.auth import TeamConfig, require_runner, team_store
+from backstride.web.auth import TeamConfig, require_runner
+from backstride.web.store_threads import in_store_thread
+
+__all__ = ["KnowledgeDep", "RecordDep", "in_store_thread"]
 
 
 async def get_record(request: Request) -> Record:
     """The record of the runner being served: the personal runner, or the signed-in one.
 
-    Async: personal mode only reads the app's state, which needs no worker thread; team mode
-    reads the runner from the database in one.
+    Neither needs the database here: personal mode's record is the app's, and team mode's was
+    read with the sign-in (`web.auth.authenticate`).
     """
     team = getattr(request.app.state, "team", None)
     if isinstance(team, TeamConfig):
-        return await run_in_threadpool(account_record, team_store(request), require_runner(request))
+        require_runner(request)
+        record = getattr(request.state, "record", None)
+        if not isinstance(record, Record):
+            raise NotARunner(
+                "this page is a runner's own record; a clinician's account has none (see /athletes)"
+            )
+        return record
     record = getattr(request.app.state, "record", None)
     if not isinstance(record, Record):
         raise RuntimeError("the app's store is not open: serve it with its lifespan running")

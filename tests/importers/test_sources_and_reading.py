@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
+import os
 import threading
 import zipfile
 from pathlib import Path
@@ -17,6 +19,7 @@ from backstride.importers import (
     read_data,
     read_source,
     read_sources,
+    reading,
     scan,
 )
 
@@ -129,6 +132,44 @@ def test_parallel_reading_keeps_the_input_order(tmp_path: Path) -> None:
     on_two = list(read_sources(sources, workers=2))
     assert on_two == in_process
     assert [o.file for o in on_two] == [s.name for s in sources]
+
+
+def _pools_started(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The workers of each process pool started from now on."""
+    started: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def counted(max_workers: int, **options: object) -> concurrent.futures.ProcessPoolExecutor:
+        started.append(max_workers)
+        return real(max_workers, **options)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
+    return started
+
+
+def test_by_default_a_few_small_files_are_read_without_a_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(12):
+        (tmp_path / f"{i:02d}.gpx").write_bytes(_gpx(i))
+    started = _pools_started(monkeypatch)
+    outcomes = list(read_sources(scan([tmp_path])))
+    assert [o.status for o in outcomes] == ["imported"] * 12
+    assert started == []
+
+
+def test_by_default_enough_work_is_shared_by_every_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(12):
+        (tmp_path / f"{i:02d}.gpx").write_bytes(_gpx(i) if i % 5 else b"broken")
+    sources = list(scan([tmp_path]))
+    started = _pools_started(monkeypatch)
+    # As if these 12 small files took a second to read.
+    monkeypatch.setattr(reading, "_POOL_FROM_S", reading._reading_seconds(sources) / 2)
+    assert list(read_sources(sources)) == list(read_sources(sources, workers=1))
+    cores = os.cpu_count() or 1
+    assert started == ([cores] if cores > 1 else [])
 
 
 @needs_corpus

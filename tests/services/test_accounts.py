@@ -21,6 +21,7 @@ from backstride.services.accounts import (
     sign_out,
     sign_up,
     signed_in_account,
+    signed_in_record,
     start_session,
 )
 from backstride.store import Store, open_store, repo
@@ -107,6 +108,23 @@ def test_sign_in_starts_a_session_that_sign_out_ends(store: Store) -> None:
     assert signed_in_account(store, second.token, now=T0) == account
     assert signed_in_account(store, "", now=T0) is None
     assert signed_in_account(store, "x" * 500, now=T0) is None
+
+
+def test_a_session_gives_its_account_and_a_runners_record(store: Store) -> None:
+    runner = sign_up(store, email="ana@example.org", password=PASSWORD, role="runner")
+    clinician = sign_up(store, email="physio@example.org", password=PASSWORD, role="clinician")
+    ana = _sign_in(store, "ana@example.org", PASSWORD, T0)
+    physio = _sign_in(store, "physio@example.org", PASSWORD, T0)
+
+    found = signed_in_record(store, ana.token, now=T0)
+    assert found is not None
+    account, record = found
+    assert account == runner
+    assert record == account_record(store, runner)
+    assert signed_in_record(store, physio.token, now=T0) == (clinician, None)
+    assert signed_in_record(store, ana.token, now=ana.expires_at) is None
+    assert signed_in_record(store, "", now=T0) is None
+    assert signed_in_record(store, "x" * 500, now=T0) is None
 
 
 def test_a_wrong_password_and_an_unknown_email_are_refused_alike(store: Store) -> None:

@@ -16,6 +16,7 @@ from backstride.services.record import Record, open_record
 from backstride.services.return_to_run import (
     offers_return_to_run,
     programme_status,
+    recent_record,
     start_programme,
     status_document,
     warning_sign_since_assessment,
@@ -265,6 +266,26 @@ def test_a_start_while_an_assessment_still_sends_the_runner_to_a_clinician_is_re
 
 
 # Status ----------------------------------------------------------------------------------------
+
+
+def test_the_recent_record_is_the_latest_assessment_the_recent_check_ins_and_the_programme(
+    record,
+):
+    empty = recent_record(record, since=START)
+    assert (empty.latest, empty.checkins, empty.programme_active) == (None, [], False)
+
+    assess(record, at=datetime(2026, 3, 1, tzinfo=UTC))
+    start_programme(record, today=START)
+    for day in range(3):
+        check_in(record, START + timedelta(days=day))
+    recent = recent_record(record, since=START + timedelta(days=1))
+
+    assert recent.latest == record.latest_assessment()
+    assert recent.checkins == record.checkins_since(START + timedelta(days=1))
+    assert [c.date for c in recent.checkins] == [START + timedelta(days=d) for d in (1, 2)]
+    assert recent.programme_active
+    check_in(record, START + timedelta(days=3), new_leg_symptoms=True)
+    assert not recent_record(record, since=START).programme_active
 
 
 def test_status_without_a_programme_says_how_to_start(record):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from backstride.errors import StoreError
+from backstride.store import engine as engine_module
 from backstride.store import make_engine, open_store, repo
 from backstride.store.tables import RunnerRow
 
@@ -118,3 +120,46 @@ def test_concurrent_writers_on_a_sqlite_file_wait_their_turn(tmp_path: Path) -> 
         with store.session() as session:
             for r in runners:
                 assert len(repo.list_checkins(session=session, runner_id=r.id)) == 25
+
+
+def test_a_writer_goes_ahead_as_soon_as_another_process_frees_the_write_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "b.db"
+    with open_store(f"sqlite:///{path}") as store:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process writing
+        pauses: list[float] = []
+
+        def pause(seconds: float) -> None:
+            pauses.append(seconds)
+            if len(pauses) == 3:
+                other.execute("COMMIT")  # the other writer is done
+
+        monkeypatch.setattr(engine_module.time, "sleep", pause)
+        with store.session() as session:
+            repo.create_runner(session=session, key="waited")
+        other.close()
+        with store.engine.connect() as connection:
+            timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            keys = connection.exec_driver_sql("SELECT key FROM runner").scalars().all()
+
+    assert keys == ["waited"]
+    # Short pauses, growing, not SQLite's own sleeps of up to 100 ms.
+    assert pauses == sorted(pauses) and max(pauses) <= 0.001
+    assert timeout == 30_000  # SQLite's own wait again for everything else
+
+
+def test_a_writer_that_waits_past_the_busy_timeout_is_told_the_database_is_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "b.db"
+    with open_store(f"sqlite:///{path}") as store:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        monkeypatch.setattr(engine_module, "_SQLITE_BUSY_TIMEOUT_S", 0.0)
+        try:
+            with pytest.raises(StoreError, match="busy"), store.session() as session:
+                repo.create_runner(session=session, key="refused")
+        finally:
+            other.close()

@@ -53,6 +53,27 @@ def test_a_session_signs_in_until_it_expires_or_ends(session: Session) -> None:
     assert repo.session_account(session=session, token_hash=DIGEST, now=T0) is None
 
 
+def test_one_read_gives_the_signed_in_account_and_its_runner(session: Session) -> None:
+    runner, account_id = _runner_account(session)
+    clinician_id = _clinician(session)
+    end = T0 + timedelta(days=1)
+    repo.create_session(session=session, account_id=account_id, token_hash=DIGEST, expires_at=end)
+    repo.create_session(
+        session=session, account_id=clinician_id, token_hash="c" * 64, expires_at=end
+    )
+
+    found = repo.session_account_and_runner(session=session, token_hash=DIGEST, now=T0)
+    assert found is not None
+    account, profile = found
+    assert account == repo.session_account(session=session, token_hash=DIGEST, now=T0)
+    assert profile == runner
+    physio = repo.session_account_and_runner(session=session, token_hash="c" * 64, now=T0)
+    assert physio is not None
+    assert (physio[0].id, physio[0].role, physio[1]) == (clinician_id, "clinician", None)
+    assert repo.session_account_and_runner(session=session, token_hash=DIGEST, now=end) is None
+    assert repo.session_account_and_runner(session=session, token_hash="b" * 64, now=T0) is None
+
+
 def test_an_invite_links_once_and_only_before_it_expires(session: Session) -> None:
     runner, _ = _runner_account(session)
     clinician = _clinician(session)

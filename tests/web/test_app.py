@@ -142,12 +142,12 @@ async def test_the_triage_is_answered_even_when_the_record_cannot_be_written(
     from builders import SAMPLE_INTAKE
 
     from backstride.errors import StoreError
-    from backstride.services.record import Record
+    from backstride.store import repo
 
-    def locked(self, intake, output):
+    def locked(**_):
         raise StoreError("Could not save the assessment: the database is locked")
 
-    monkeypatch.setattr(Record, "save_assessment", locked)
+    monkeypatch.setattr(repo, "save_assessment", locked)
     async with serve(create_app(settings)) as client:
         response = await client.post(f"{API}/assess", json=SAMPLE_INTAKE)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from backstride.coach.training_load import TrainingHistory
 from backstride.contracts.assessment import AssessmentOut
 from backstride.contracts.intake import Intake
 from backstride.errors import StoreError
@@ -23,8 +23,10 @@ from backstride.services.form import FormEvidence, latest_form_evidence
 from backstride.services.load import runner_history
 from backstride.services.record import Record
 from backstride.services.return_to_run import runner_today
-from backstride.web.deps import KnowledgeDep, RecordDep
+from backstride.web.deps import KnowledgeDep, RecordDep, in_store_thread
 from backstride.web.inputs import inputs
+from backstride.web.responses import JSONAnswer
+from backstride.web.saving import assessments_saved
 
 router = APIRouter(tags=["assessment"])
 
@@ -66,38 +68,44 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     what="the intake",
     query=AssessQuery,
 )
-def assess(
+async def assess(
+    request: Request,
     intake: Intake,
     options: Annotated[AssessQuery, Query()],
     record: RecordDep,
     knowledge: KnowledgeDep,
-) -> JSONResponse:
+) -> JSONAnswer:
     """Assess an intake (the intake contract) and keep it, as `backstride assess` does.
 
     The answer is the assessment document even when the record cannot be written: the runner
     must see the triage whatever happens to the store (`saved` is then false).
     """
-    assessed = intake
-    if options.history:
-        assessed = fill_from_history(intake, runner_history(record, today=runner_today(record)))
-    evidence = _form_evidence(record)
+    history, evidence = await in_store_thread(
+        request, _what_the_record_adds, record, options.history
+    )
+    assessed = intake if history is None else fill_from_history(intake, history)
     document: dict[str, Any] = assessment_document(
         assess_intake(assessed, knowledge, evidence), knowledge
     )
     saved = False
     if options.save:
         try:
-            record.save_assessment(intake_document(intake), document)
+            await assessments_saved(request).save(record, intake_document(intake), document)
             saved = True
         except StoreError as exc:
             document["save_error"] = str(exc)
-    return JSONResponse({**document, "saved": saved})
+    return JSONAnswer({**document, "saved": saved})
 
 
-def _form_evidence(record: Record) -> FormEvidence | None:
-    """The latest form findings, or none when the record cannot be read: the triage is shown
+def _what_the_record_adds(
+    record: Record, with_history: bool
+) -> tuple[TrainingHistory | None, FormEvidence | None]:
+    """The training history (when asked for) and the latest form findings, in one visit to the
+    store. The findings are left out when the record cannot be read: the triage is shown
     whatever happens to the store."""
+    history = runner_history(record, today=runner_today(record)) if with_history else None
     try:
-        return latest_form_evidence(record)
+        evidence = latest_form_evidence(record)
     except StoreError:
-        return None
+        evidence = None
+    return history, evidence

@@ -30,16 +30,17 @@ from backstride.services.checkin import (
     red_flag_questions,
     save_checkin,
 )
-from backstride.services.outcomes import outcomes_due
+from backstride.services.outcomes import QuestionnaireDue, outcomes_due
 from backstride.services.record import AssessmentRecord, CheckInRecord, Record
 from backstride.services.return_to_run import (
     assessment_triage,
     programme_status,
+    recent_record,
     runner_today,
     status_document,
     warning_sign_since_assessment,
 )
-from backstride.web.deps import KnowledgeDep, RecordDep
+from backstride.web.deps import KnowledgeDep, RecordDep, in_store_thread
 from backstride.web.forms import NO, YES
 from backstride.web.routes.pages import ACT_NOW_LEVELS, PostedForm
 from backstride.web.templating import templates
@@ -79,11 +80,13 @@ class CheckInForm:
 
 
 @router.get("/today", response_class=HTMLResponse)
-def today_page(
+async def today_page(
     request: Request, record: RecordDep, knowledge: KnowledgeDep, checkin: str | None = None
 ) -> HTMLResponse:
     """Today: the safety state, the running decision, the programme, the exercises, the form."""
-    return _page(request, record, knowledge, CheckInForm(), saved=SAVED_WORDS.get(checkin or ""))
+    view = await in_store_thread(request, _read_today, record, knowledge)
+    saved = SAVED_WORDS.get(checkin or "")
+    return _render(request, view, knowledge, CheckInForm(), saved=saved)
 
 
 @router.post("/today/checkin", response_class=HTMLResponse, response_model=None)
@@ -177,34 +180,78 @@ def _page(
     status_code: int = 200,
     saved: str | None = None,
 ) -> HTMLResponse:
+    view = _read_today(record, knowledge)
+    return _render(request, view, knowledge, form, status_code=status_code, saved=saved)
+
+
+@dataclass(frozen=True, slots=True)
+class _TodayView:
+    """What Today shows from the record, read in one go (the store's part of the page)."""
+
+    today: dt.date
+    safety: dict[str, Any] | None
+    assessment: dict[str, Any] | None
+    exercises: list[dict[str, Any]]
+    programme: dict[str, Any] | None
+    outcomes_due: tuple[QuestionnaireDue, ...]
+    checked_in: dict[str, Any] | None
+
+
+def _read_today(record: Record, knowledge: KnowledgeBase) -> _TodayView:
     today = runner_today(record)
-    latest = record.latest_assessment()
-    # One read serves both the warning signs of the last two weeks and today's check-in.
-    records = record.checkins_since(today - dt.timedelta(days=13))
+    # One read serves the warning signs of the last two weeks and today's check-in.
+    recent = recent_record(record, since=today - dt.timedelta(days=13))
+    latest, records = recent.latest, recent.checkins
     safety = _safety(latest, records, today=today, knowledge=knowledge)
     assessment = latest.output if latest is not None else None
     exercises = [] if assessment is None else list(assessment.get("plan", {}).get("exercises", []))
     checked_in = [c.data for c in records if c.date == today]
-    field_names = {"morning_pain", "morning_stiffness_min", "exercises_done", "new_leg_symptoms"}
-    field_names |= {
+    showing = recent.programme_active and not safety
+    return _TodayView(
+        today=today,
+        safety=safety,
+        assessment=assessment,
+        exercises=todays_exercises(safety, exercises, knowledge),
+        programme=_programme(record, knowledge) if showing else None,
+        # Measuring progress waits while the runner has a doctor to see first.
+        outcomes_due=() if safety else outcomes_due(record, today=today),
+        checked_in=checked_in[0] if checked_in else None,
+    )
+
+
+#: The fields of the check-in form; a problem found elsewhere is shown above the form.
+_FIELD_NAMES = frozenset(
+    {"morning_pain", "morning_stiffness_min", "exercises_done", "new_leg_symptoms"}
+    | {
         f"session.{n}"
         for n in ("kind", "max_pain", "pain_after", "limp", "distance_km", "duration_min")
     }
+)
+
+
+def _render(
+    request: Request,
+    view: _TodayView,
+    knowledge: KnowledgeBase,
+    form: CheckInForm,
+    *,
+    status_code: int = 200,
+    saved: str | None = None,
+) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         "today.html",
         {
-            "today": today,
-            "safety": safety,
-            "assessment": assessment,
-            "exercises": todays_exercises(safety, exercises, knowledge),
-            "programme": None if safety else _programme(record, knowledge),
-            # Measuring progress waits while the runner has a doctor to see first.
-            "outcomes_due": () if safety else outcomes_due(record, today=today),
-            "checked_in": checked_in[0] if checked_in else None,
+            "today": view.today,
+            "safety": view.safety,
+            "assessment": view.assessment,
+            "exercises": view.exercises,
+            "programme": view.programme,
+            "outcomes_due": view.outcomes_due,
+            "checked_in": view.checked_in,
             "saved": saved,
             "form": form,
-            "general_errors": [m for n, m in form.errors.items() if n not in field_names],
+            "general_errors": [m for n, m in form.errors.items() if n not in _FIELD_NAMES],
             "session_kinds": SESSION_KINDS,
             "red_flags": red_flag_questions(knowledge),
             "exercise_names": exercise_names(knowledge),
@@ -252,11 +299,11 @@ def todays_exercises(
 
 
 def _programme(record: Record, knowledge: KnowledgeBase) -> dict[str, Any] | None:
-    """The return-to-run programme's status, when one is active."""
+    """The return-to-run programme's status, when it is still active once judged again."""
     try:
         programme = programme_status(record, knowledge=knowledge)
     except StoreError:
         raise
     except BackstrideError:
-        return None  # no programme yet
+        return None  # no programme any more (forgotten meanwhile)
     return status_document(programme, knowledge) if programme.status == "active" else None

@@ -1,0 +1,50 @@
+"""The threads an app runs its store work on, so that the event loop never waits on the database.
+
+Routes are async: reading the request, deciding and rendering run on the event loop, with no
+hand-over to a thread. What reads or writes the store runs in `in_store_thread`, on a few
+threads of the app's own, started with the app and stopped with it:
+
+```python
+latest = await in_store_thread(request, record.latest_assessment)
+```
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import ParamSpec, TypeVar
+
+from starlette.requests import Request
+
+__all__ = ["in_store_thread", "store_threads"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+#: Store threads per app (per server worker) by database. SQLite lets one connection write at a
+#: time, so more threads would only take turns, and compete with the event loop for the
+#: interpreter while they wait; PostgreSQL's queries wait on the network, and a few threads
+#: keep several in flight.
+STORE_THREADS = {"sqlite": 1}
+STORE_THREADS_OTHER = 4
+
+
+def store_threads(dialect: str) -> ThreadPoolExecutor:
+    """The threads an app runs its store work on (closed by the app when it stops)."""
+    count = STORE_THREADS.get(dialect, STORE_THREADS_OTHER)
+    return ThreadPoolExecutor(max_workers=count, thread_name_prefix="backstride-store")
+
+
+async def in_store_thread(
+    request: Request, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """`work(*args, **kwargs)` on the app's store threads: anything that reads or writes the
+    store, so that the event loop does not wait for the database."""
+    executor = getattr(request.app.state, "store_threads", None)
+    if not isinstance(executor, ThreadPoolExecutor):
+        raise RuntimeError("the app's store threads are not started: run it with its lifespan")
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, partial(work, *args, **kwargs))
