@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,7 +102,16 @@ COACH_CALLS = ("date.today", "datetime.now", "time.time", "open")
 # The pure part of form analysis (keypoint arrays in; metrics, quality and findings out) keeps
 # the coach's rules: no video, no model, no files, no clock. The rest of backstride.form (video,
 # pose, tracking, drawing) does the I/O around it.
-FORM_PURE = ("track", "cleaning", "steps", "metrics", "quality", "findings", "analysis")
+FORM_PURE = (
+    "track",
+    "cleaning",
+    "steps",
+    "metrics",
+    "quality",
+    "findings",
+    "evidence",
+    "analysis",
+)
 FORM_IO = (
     "av",
     "cv2",
@@ -172,3 +183,17 @@ def test_the_coach_uses_only_the_pure_form_analysis():
         for name in imported_modules(path):
             if name.startswith("backstride.form."):
                 assert name.removeprefix("backstride.form.") in FORM_PURE, f"{path.name}: {name}"
+
+
+def test_an_assessment_starts_without_numpy_or_the_pose_pipeline():
+    # A cold `backstride assess` reads the latest form analysis as a record; loading numpy and
+    # the analysis for it would add about a tenth of a second to every start.
+    probe = (
+        "import sys, backstride.cli.assess, backstride.services.assess, backstride.services.form;"
+        "print(sorted(m for m in ('numpy', 'av', 'mediapipe', 'backstride.form.analysis')"
+        " if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"

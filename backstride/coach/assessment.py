@@ -10,7 +10,7 @@ from backstride.coach.running import RunningAdvice, decide_running
 from backstride.coach.screening import StartBackScore, score_startback
 from backstride.coach.triage import Triage, triage
 from backstride.contracts.intake import Intake
-from backstride.form.findings import FormEvidence
+from backstride.form.evidence import FormEvidence
 from backstride.knowledge.models import KnowledgeBase
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from backstride.coach.training_load import WEEKLY_INCREASE_LIMIT_PCT, more_than
 from backstride.contracts.intake import Intake
-from backstride.form.findings import FormEvidence
+from backstride.form.evidence import FormEvidence
 from backstride.knowledge.models import KnowledgeBase
 
 Recogniser = Callable[[Intake], str | None]

@@ -19,7 +19,7 @@ from backstride.coach.running import RunningAdvice
 from backstride.coach.screening import StartBackScore
 from backstride.coach.triage import Triage
 from backstride.contracts.intake import Intake, Region
-from backstride.form.findings import FormEvidence
+from backstride.form.evidence import FormEvidence
 from backstride.knowledge.models import Exercise, KnowledgeBase, Phase, Target
 
 ACUTE_DAYS = 3

@@ -8,40 +8,16 @@ function per finding, as the contributing factors are. Only a usable clip gives 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 
+from backstride.form.evidence import FormEvidence, FormFinding
 from backstride.form.metrics import RUNNING_CADENCE_SPM, FormMetrics
 from backstride.knowledge.models import FormFinding as FindingRule
 from backstride.knowledge.models import KnowledgeBase
 
+__all__ = ["EVIDENCE", "FormEvidence", "FormFinding", "find_form_findings", "metric_value"]
+
 Evidence = Callable[[FormMetrics, FindingRule], str]
 EVIDENCE: dict[str, Evidence] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class FormFinding:
-    """A finding of one analysis: what, the evidence in numbers, the cues, the sources."""
-
-    id: str
-    name: str
-    evidence: str
-    advice: str
-    cues: tuple[str, ...]
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class FormEvidence:
-    """The findings of a runner's latest usable form analysis, handed to an assessment."""
-
-    analysed_on: date
-    findings: tuple[FormFinding, ...]
-
-    @property
-    def cues(self) -> tuple[str, ...]:
-        """The cues the findings call for, once each, the first finding's first."""
-        return tuple(dict.fromkeys(cue for f in self.findings for cue in f.cues))
 
 
 def _evidence(finding_id: str) -> Callable[[Evidence], Evidence]:

@@ -16,7 +16,7 @@ from backstride.contracts.assessment import SCHEMA_VERSION
 from backstride.contracts.intake import Intake
 from backstride.contracts.messages import describe_validation_error
 from backstride.errors import IntakeInvalid
-from backstride.form.findings import FormEvidence
+from backstride.form.evidence import FormEvidence
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.services.documents import parse_json_object, read_json_file
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backstride.errors import InputInvalid, VideoInvalid
-from backstride.form.analysis import FormAnalysis, TimeBase, VideoInfo, analyse, analysis_document
-from backstride.form.findings import FormEvidence, FormFinding
+from backstride.form.evidence import FormEvidence, FormFinding
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.services.record import Record
 from backstride.store import FormAnalysisRecord, repo
+
+if TYPE_CHECKING:
+    from backstride.form.analysis import FormAnalysis, TimeBase
 
 __all__ = [
     "FormEvidence",
@@ -79,7 +81,9 @@ def analyse_video(
     `VideoInvalid` (bad input) when the file is not a video Backstride can read. `estimator`
     is a `PoseEstimator`; by default MediaPipe's BlazePose.
     """
-    # Imported here: decoding and the pose model are heavy, and only this use case needs them.
+    # Imported here: numpy, decoding and the pose model are heavy, and only this use case needs
+    # them (an assessment reads a kept analysis without them).
+    from backstride.form.analysis import VideoInfo, analyse, analysis_document
     from backstride.form.drawing import key_frame_jpeg
     from backstride.form.pose import MediaPipePose
     from backstride.form.tracking import track_runner

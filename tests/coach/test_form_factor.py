@@ -7,7 +7,7 @@ from datetime import date
 from builders import sample_intake
 
 from backstride.coach.assessment import assess
-from backstride.form.findings import FormEvidence, FormFinding
+from backstride.form.evidence import FormEvidence, FormFinding
 
 OVERSTRIDE = FormFinding(
     "overstriding",
