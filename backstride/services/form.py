@@ -21,7 +21,7 @@ from backstride.form.analysis import FormAnalysis, TimeBase, VideoInfo, analyse,
 from backstride.form.findings import FormEvidence, FormFinding
 from backstride.knowledge import KnowledgeBase, load_knowledge
 from backstride.services.record import Record
-from backstride.store import FormAnalysisRecord, repo
+from backstride.store import MAX_KEPT_VIDEO_BYTES, FormAnalysisRecord, repo
 
 __all__ = [
     "FormEvidence",
@@ -38,8 +38,6 @@ __all__ = [
 Progress = Callable[[int, int], None]
 
 SLOW_MOTION_RANGE = (1.0, 64.0)
-MAX_KEPT_VIDEO_BYTES = 256 * 1024 * 1024
-"""A kept video lives in the database: larger clips are analysed but not kept."""
 
 
 @dataclass(frozen=True, slots=True)
