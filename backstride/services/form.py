@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from backstride.errors import InputInvalid, VideoInvalid
 from backstride.form.analysis import FormAnalysis, TimeBase, VideoInfo, analyse, analysis_document
 from backstride.form.findings import FormEvidence, FormFinding
 from backstride.knowledge import KnowledgeBase, load_knowledge
+from backstride.services.load import runner_zone
 from backstride.services.record import Record
 from backstride.store import MAX_KEPT_VIDEO_BYTES, FormAnalysisRecord, repo
 
@@ -151,16 +153,18 @@ def form_key_frame(record: Record, analysis_id: int) -> bytes | None:
 
 
 def latest_form_evidence(record: Record) -> FormEvidence | None:
-    """The findings of the runner's latest usable analysis, for the next assessment."""
+    """The findings of the runner's latest usable analysis, for the next assessment, dated on
+    the runner's own day."""
     with record.session() as session:
         latest = repo.latest_form_analysis(
             session=session, runner_id=record.runner.id, usable_only=True
         )
-    return form_evidence(latest) if latest is not None else None
+    return form_evidence(latest, zone=runner_zone(record)) if latest is not None else None
 
 
-def form_evidence(stored: FormAnalysisRecord) -> FormEvidence:
-    """A kept analysis as the evidence an assessment takes."""
+def form_evidence(stored: FormAnalysisRecord, *, zone: tzinfo = UTC) -> FormEvidence:
+    """A kept analysis as the evidence an assessment takes, dated on the day it was made in
+    `zone` (give the runner's: `services.load.runner_zone`)."""
     findings = tuple(
         FormFinding(
             f["id"],
@@ -172,4 +176,4 @@ def form_evidence(stored: FormAnalysisRecord) -> FormEvidence:
         )
         for f in stored.document.get("findings", [])
     )
-    return FormEvidence(stored.created_at.date(), findings)
+    return FormEvidence(stored.created_at.astimezone(zone).date(), findings)
