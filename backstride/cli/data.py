@@ -18,6 +18,7 @@ _WORDS = {
     "activities": ("activity", "activities"),
     "activity_files": ("original activity file", "original activity files"),
     "outcomes": ("outcome questionnaire", "outcome questionnaires"),
+    "form_analyses": ("form analysis", "form analyses"),
 }
 
 

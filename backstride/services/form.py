@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backstride.errors import InputInvalid, VideoInvalid
 from backstride.form.evidence import FormEvidence, FormFinding
 from backstride.knowledge import KnowledgeBase, load_knowledge
+from backstride.services.load import runner_zone
 from backstride.services.record import Record
-from backstride.store import FormAnalysisRecord, repo
+from backstride.store import MAX_KEPT_VIDEO_BYTES, FormAnalysisRecord, repo
 
 if TYPE_CHECKING:
     from backstride.form.analysis import FormAnalysis, TimeBase
@@ -40,8 +42,6 @@ __all__ = [
 Progress = Callable[[int, int], None]
 
 SLOW_MOTION_RANGE = (1.0, 64.0)
-MAX_KEPT_VIDEO_BYTES = 256 * 1024 * 1024
-"""A kept video lives in the database: larger clips are analysed but not kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,16 +157,18 @@ def form_key_frame(record: Record, analysis_id: int) -> bytes | None:
 
 
 def latest_form_evidence(record: Record) -> FormEvidence | None:
-    """The findings of the runner's latest usable analysis, for the next assessment."""
+    """The findings of the runner's latest usable analysis, for the next assessment, dated on
+    the runner's own day."""
     with record.session() as session:
         latest = repo.latest_form_analysis(
             session=session, runner_id=record.runner.id, usable_only=True
         )
-    return form_evidence(latest) if latest is not None else None
+    return form_evidence(latest, zone=runner_zone(record)) if latest is not None else None
 
 
-def form_evidence(stored: FormAnalysisRecord) -> FormEvidence:
-    """A kept analysis as the evidence an assessment takes."""
+def form_evidence(stored: FormAnalysisRecord, *, zone: tzinfo = UTC) -> FormEvidence:
+    """A kept analysis as the evidence an assessment takes, dated on the day it was made in
+    `zone` (give the runner's: `services.load.runner_zone`)."""
     findings = tuple(
         FormFinding(
             f["id"],
@@ -178,4 +180,4 @@ def form_evidence(stored: FormAnalysisRecord) -> FormEvidence:
         )
         for f in stored.document.get("findings", [])
     )
-    return FormEvidence(stored.created_at.date(), findings)
+    return FormEvidence(stored.created_at.astimezone(zone).date(), findings)

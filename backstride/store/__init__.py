@@ -24,6 +24,7 @@ from backstride.store.engine import (
     schema_revision,
     upgrade,
 )
+from backstride.store.form_analyses import MAX_KEPT_VIDEO_BYTES, FormAnalysisWithMedia
 from backstride.store.links import AuditEvent, ClinicianLink, Invite, LinkedAthlete
 from backstride.store.records import (
     PERSONAL_RUNNER_KEY,
@@ -40,6 +41,7 @@ from backstride.store.records import (
 )
 
 __all__ = [
+    "MAX_KEPT_VIDEO_BYTES",
     "PERSONAL_RUNNER_KEY",
     "Account",
     "AccountLogin",
@@ -51,6 +53,7 @@ __all__ = [
     "ClinicianLink",
     "EmailTaken",
     "FormAnalysisRecord",
+    "FormAnalysisWithMedia",
     "Invite",
     "LinkedAthlete",
     "OutcomeRecord",

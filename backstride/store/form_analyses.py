@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,9 @@ from backstride.clock import utc_now
 from backstride.store._transaction import encode_document, reading, writing
 from backstride.store.records import FormAnalysisRecord
 from backstride.store.tables import FormAnalysisRow
+
+MAX_KEPT_VIDEO_BYTES = 256 * 1024 * 1024
+"""A kept video lives in the database: larger clips are analysed but not kept."""
 
 _COLUMNS = (
     FormAnalysisRow.id,
@@ -51,6 +55,9 @@ def save_form_analysis(
         )
         session.add(row)
         session.flush()
+        # The row holds the video's bytes until the transaction ends: let them go now, so that
+        # a restore writing many kept videos holds one at a time.
+        session.expunge(row)
         return FormAnalysisRecord(
             row.id,
             moment,
@@ -97,6 +104,44 @@ def form_analysis_media(
             .where(FormAnalysisRow.runner_id == runner_id, FormAnalysisRow.id == analysis_id)
         ).first()
         return (row.key_frame, row.video) if row is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class FormAnalysisWithMedia:
+    """A stored analysis with its key-frame JPEG and its kept video, as an export writes them."""
+
+    analysis: FormAnalysisRecord
+    key_frame: bytes | None
+    video: bytes | None
+
+
+def iter_form_analyses_with_media(
+    *, session: Session, runner_id: int
+) -> Iterator[FormAnalysisWithMedia]:
+    """Every analysis of the runner with its pictures and videos, oldest first, one in memory
+    at a time (a kept video may be hundreds of megabytes)."""
+    query = (
+        sa.select(FormAnalysisRow)
+        .options(undefer(FormAnalysisRow.key_frame), undefer(FormAnalysisRow.video))
+        .where(FormAnalysisRow.runner_id == runner_id)
+        .order_by(FormAnalysisRow.created_at, FormAnalysisRow.id)
+        .execution_options(yield_per=1)
+    )
+    with reading(session, "read the form analyses"):
+        for row in session.scalars(query):
+            analysis = FormAnalysisRecord(
+                row.id,
+                row.created_at,
+                row.file_name,
+                bool(row.usable),
+                row.document,
+                row.key_frame is not None,
+                row.video is not None,
+            )
+            key_frame, video = row.key_frame, row.video
+            session.expunge(row)
+            yield FormAnalysisWithMedia(analysis, key_frame, video)
+            del key_frame, video
 
 
 def _record(row: sa.Row[Any]) -> FormAnalysisRecord:

@@ -64,6 +64,7 @@ from backstride.store.activities import (
 )
 from backstride.store.form_analyses import (
     form_analysis_media,
+    iter_form_analyses_with_media,
     latest_form_analysis,
     list_form_analyses,
     save_form_analysis,
@@ -123,6 +124,7 @@ __all__ = [
     "get_runner",
     "is_linked",
     "iter_activity_files",
+    "iter_form_analyses_with_media",
     "latest_assessment",
     "latest_form_analysis",
     "latest_outcome_dates",

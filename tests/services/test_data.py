@@ -18,6 +18,7 @@ from backstride.errors import InputInvalid
 from backstride.services.data import (
     DOCUMENTS,
     MANIFEST,
+    clear_record,
     export_record,
     forget_everything,
     record_counts,
@@ -30,7 +31,23 @@ UTC = dt.UTC
 T0 = dt.datetime(2026, 3, 1, 7, 0, 0, 123456, tzinfo=UTC)
 FIT_BYTES = bytes(range(256)) * 40  # every byte value, as a binary file would have
 GPX_BYTES = b'<?xml version="1.0"?><gpx>\xc3\xa9t\xc3\xa9</gpx>\r\n'
-EMPTY = {"assessments": 0, "check_ins": 0, "return_to_run": 0, "activities": 0, "outcomes": 0}
+EMPTY = {
+    "assessments": 0,
+    "check_ins": 0,
+    "return_to_run": 0,
+    "activities": 0,
+    "outcomes": 0,
+    "form_analyses": 0,
+}
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
+VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 64
+FORM_DOCUMENT = {
+    "schema_version": 1,
+    "video": {"file": "../track run.mov", "fps": 60.0, "frames": 600},
+    "quality": {"usable": True, "problems": []},
+    "metrics": {"cadence_spm": 162.5, "trunk_lean_deg": None},
+    "findings": [{"id": "low_cadence", "evidence": "162 steps/min", "cues": ["short_stride"]}],
+}
 RMDQ = {"date": "2026-03-02", "instrument": "rmdq", "answers": [True] * 10 + [False] * 14}
 PSFS = {
     "date": "2026-03-02",
@@ -117,6 +134,16 @@ def fill(record) -> None:
             score=4.0,
             now=T0 + dt.timedelta(hours=2),
         )
+        for hours, key_frame, video in ((30, JPEG, VIDEO), (50, JPEG[:100], None)):
+            repo.save_form_analysis(
+                session=session,
+                runner_id=runner_id,
+                file_name="../track run.mov",
+                document=FORM_DOCUMENT,
+                key_frame=key_frame,
+                video=video,
+                created_at=T0 + dt.timedelta(hours=hours),
+            )
         repo.save_activity_file(
             session=session,
             runner_id=runner_id,
@@ -183,6 +210,14 @@ def snapshot(url: str) -> dict:
             ],
             "files": list(repo.iter_activity_files(session=session, runner_id=rid)),
             "outcomes": repo.list_outcomes(session=session, runner_id=rid),
+            "form_analyses": [
+                dataclasses.replace(a.analysis, id=0)
+                for a in repo.iter_form_analyses_with_media(session=session, runner_id=rid)
+            ],
+            "form_media": [
+                (a.key_frame, a.video)
+                for a in repo.iter_form_analyses_with_media(session=session, runner_id=rid)
+            ],
         }
 
 
@@ -219,6 +254,7 @@ def test_export_forget_restore_gives_back_the_same_record(filled, tmp_path):
         "activities": 3,
         "activity_files": 2,
         "outcomes": 2,
+        "form_analyses": 2,
     }
     with open_record(filled) as record:
         forget_everything(record)
@@ -249,7 +285,7 @@ def test_original_files_are_in_the_export_byte_for_byte(filled, tmp_path):
     assert content[fit] == FIT_BYTES
     assert content[files[1]["member"]] == GPX_BYTES
     manifest = json.loads(content[MANIFEST])
-    assert (manifest["format"], manifest["format_version"]) == ("backstride-export", 2)
+    assert (manifest["format"], manifest["format_version"]) == ("backstride-export", 3)
     listed = {m["name"]: m for m in manifest["members"]}
     assert listed.keys() == content.keys() - {MANIFEST}
     assert set(DOCUMENTS) <= listed.keys()
@@ -393,7 +429,7 @@ def test_members_must_match_the_manifest(filled, exported, tmp_path):
 
 def test_an_export_from_a_newer_backstride_is_refused(filled, exported, tmp_path):
     manifest = json.loads(exported[MANIFEST])
-    manifest["format_version"] = 3
+    manifest["format_version"] = 4
     newer = {**exported, MANIFEST: json.dumps(manifest).encode()}
     refused(filled, write_zip(tmp_path / "newer.zip", newer), "newer Backstride")
 
@@ -422,6 +458,7 @@ def test_forget_deletes_everything(filled):
             "activities": 3,
             "activity_files": 0,  # only counted when nothing else is there
             "outcomes": 2,
+            "form_analyses": 2,
         }
         deleted = forget_everything(record)
         old_id = record.runner.id
@@ -432,6 +469,7 @@ def test_forget_deletes_everything(filled):
         "activities": 3,
         "activity_files": 2,
         "outcomes": 2,
+        "form_analyses": 2,
         "runner": 1,
     }
     with open_record(filled) as record, record.session() as session:
@@ -477,9 +515,31 @@ def test_outcome_questionnaires_come_back_with_their_times(filled, tmp_path):
     )
 
 
+def without_form_analyses(exported: dict[str, bytes]) -> dict[str, bytes]:
+    """The export as a version 2 Backstride wrote it: no form analyses."""
+    older = {
+        k: v for k, v in exported.items() if k != "form_analyses.json" and not k.startswith("form/")
+    }
+    manifest = json.loads(older[MANIFEST])
+    manifest["format_version"] = 2
+    del manifest["counts"]["form_analyses"]
+    return with_manifest_fixed({**older, MANIFEST: json.dumps(manifest).encode()})
+
+
+def test_an_export_made_before_form_analyses_still_restores(filled, exported, tmp_path):
+    """A version 2 export has no form_analyses.json: it restores, with no analyses."""
+    older = without_form_analyses(exported)
+    restored = restore(filled, write_zip(tmp_path / "older.zip", older))
+    assert restored.counts["form_analyses"] == 0 and restored.counts["outcomes"] == 2
+    with open_record(filled) as record, record.session() as session:
+        assert repo.list_form_analyses(session=session, runner_id=record.runner.id) == []
+        assert len(repo.list_outcomes(session=session, runner_id=record.runner.id)) == 2
+
+
 def test_an_export_made_before_outcome_questionnaires_still_restores(filled, exported, tmp_path):
     """A version 1 export has no outcomes.json: it restores, with no questionnaires."""
-    older = {k: v for k, v in exported.items() if k != "outcomes.json"}
+    older = without_form_analyses(exported)
+    older = {k: v for k, v in older.items() if k != "outcomes.json"}
     manifest = json.loads(older[MANIFEST])
     manifest["format_version"] = 1
     del manifest["counts"]["outcomes"]
@@ -502,3 +562,62 @@ def test_an_unreadable_questionnaire_is_refused_before_anything_is_written(
     outcomes[1]["data"]["answers"] = [True] * 23  # one statement short
     forged = with_manifest_fixed({**exported, "outcomes.json": json.dumps(outcomes).encode()})
     refused(filled, write_zip(tmp_path / "short.zip", forged), "cannot read.*24")
+
+
+def test_form_analyses_come_back_with_their_pictures_and_videos(filled, tmp_path):
+    export(filled, tmp_path / "export.zip")
+    content = members(tmp_path / "export.zip")
+    analyses = json.loads(content["form_analyses.json"])
+    assert [(a["key_frame"], a["video"]) for a in analyses] == [
+        ("form/1/key-frame.jpg", "form/1/track run.mov"),
+        ("form/2/key-frame.jpg", None),
+    ], "each member stays inside its folder"
+    assert analyses[0]["document"] == FORM_DOCUMENT
+    assert analyses[0]["file_name"] == "../track run.mov"
+    assert analyses[0]["created_at"] == (T0 + dt.timedelta(hours=30)).isoformat()
+    assert content["form/1/key-frame.jpg"] == JPEG and content["form/1/track run.mov"] == VIDEO
+    with zipfile.ZipFile(tmp_path / "export.zip") as archive:
+        video = archive.getinfo("form/1/track run.mov")
+        assert video.compress_type == zipfile.ZIP_STORED, "a video is not compressed again"
+
+
+def test_a_form_analysis_alone_counts_as_data(database_url, tmp_path):
+    """A record holding only a form analysis is not empty: restore asks for --replace."""
+    export(database_url, tmp_path / "empty.zip")
+    with open_record(database_url) as record, record.session() as session:
+        repo.save_form_analysis(
+            session=session,
+            runner_id=record.runner.id,
+            file_name="run.mp4",
+            document=FORM_DOCUMENT,
+            key_frame=JPEG,
+        )
+    with open_record(database_url) as record:
+        assert record_counts(record) == {**EMPTY, "activity_files": 0, "form_analyses": 1}
+    with pytest.raises(InputInvalid, match="already holds data"):
+        restore(database_url, tmp_path / "empty.zip")
+
+
+def test_a_changed_key_frame_is_refused(filled, exported, tmp_path):
+    forged = {**exported, "form/1/key-frame.jpg": JPEG[:-1] + b"\x00"}
+    refused(filled, write_zip(tmp_path / "changed.zip", forged), "key-frame.jpg does not match")
+
+
+def test_a_picture_form_analyses_json_does_not_name_is_refused(filled, exported, tmp_path):
+    extra = with_manifest_fixed({**exported, "form/3/key-frame.jpg": JPEG})
+    refused(filled, write_zip(tmp_path / "extra.zip", extra), "does not list the pictures")
+    analyses = json.loads(exported["form_analyses.json"])
+    analyses[1]["key_frame"] = "form/1/key-frame.jpg"  # named twice, one left unnamed
+    twice = {**exported, "form_analyses.json": json.dumps(analyses).encode()}
+    forged = with_manifest_fixed(twice)
+    refused(filled, write_zip(tmp_path / "twice.zip", forged), "does not list the pictures")
+
+
+def test_delete_everything_keeps_the_runner_and_removes_form_analyses(filled):
+    with open_record(filled) as record:
+        runner_id = record.runner.id
+        deleted = clear_record(record)
+    assert deleted["form_analyses"] == 2
+    with open_record(filled) as record, record.session() as session:
+        assert record.runner.id == runner_id
+        assert list(repo.iter_form_analyses_with_media(session=session, runner_id=runner_id)) == []

@@ -30,6 +30,7 @@ EMPTY = {
     "activities": 0,
     "activity_files": 0,
     "outcomes": 0,
+    "form_analyses": 0,
 }
 
 

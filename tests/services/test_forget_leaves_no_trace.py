@@ -34,3 +34,25 @@ def test_forgotten_notes_are_not_left_in_the_file_or_its_log(tmp_path: Path):
                 assert MARKER.encode() not in file.read_bytes(), f"{file.name} holds the notes"
     finally:
         other.close()
+
+
+def test_a_forgotten_form_video_is_not_left_in_the_file(tmp_path: Path):
+    database = tmp_path / "record.db"
+    url = f"sqlite:///{database}"
+    video = MARKER.encode() * 4000  # a kept video, large enough for overflow pages
+    with open_record(url) as record, record.session() as session:
+        repo.save_form_analysis(
+            session=session,
+            runner_id=record.runner.id,
+            file_name="run.mp4",
+            document={"quality": {"usable": True}, "findings": []},
+            key_frame=MARKER.encode(),
+            video=video,
+        )
+        release_deleted_pages(record.store.engine)
+    assert MARKER.encode() in database.read_bytes()
+    with open_record(url) as record:
+        assert forget_everything(record)["form_analyses"] == 1
+    for file in (database, database.with_name(database.name + "-wal")):
+        if file.exists():
+            assert MARKER.encode() not in file.read_bytes(), f"{file.name} holds the video"

@@ -23,7 +23,14 @@ from backstride.web.templating import TEMPLATES_DIR
 
 pytestmark = pytest.mark.anyio
 
-NOTHING = {"assessments": 0, "check_ins": 0, "return_to_run": 0, "activities": 0, "outcomes": 0}
+NOTHING = {
+    "assessments": 0,
+    "check_ins": 0,
+    "return_to_run": 0,
+    "activities": 0,
+    "outcomes": 0,
+    "form_analyses": 0,
+}
 TODAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

@@ -9,6 +9,9 @@ An export is a zip of JSON documents and the original activity files, byte for b
     return_to_run.json     every return-to-run programme, oldest first
     activities.json        every imported activity
     outcomes.json          the outcome questionnaires (RMDQ, PSFS), oldest first (format 2)
+    form_analyses.json     each running-form analysis: its document, its members below (format 3)
+    form/<n>/key-frame.jpg the key-frame picture of the n-th analysis (n from 1)
+    form/<n>/<name>        its video, when the runner kept it
     files.json             the original files: name, hash, when kept, and their member below
     files/<sha256>/<name>  each original file
 
@@ -40,6 +43,8 @@ from backstride.services.data.archive import (
     DOCUMENTS,
     FILES,
     FILES_FOLDER,
+    FORM_ANALYSES,
+    FORM_FOLDER,
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
@@ -62,6 +67,8 @@ __all__ = [
     "FILES_FOLDER",
     "FORMAT",
     "FORMAT_VERSION",
+    "FORM_ANALYSES",
+    "FORM_FOLDER",
     "MANIFEST",
     "OUTCOMES",
     "PROGRAMMES",

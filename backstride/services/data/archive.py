@@ -23,19 +23,21 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, Va
 from backstride.errors import InputInvalid
 from backstride.importers.archive import archive_problem, escape_problem, size_problem
 from backstride.importers.model import MAX_FILE_BYTES
-from backstride.store import Runner
+from backstride.store import MAX_KEPT_VIDEO_BYTES, Runner
 
 FORMAT = "backstride-export"
-#: 2 added outcomes.json; a version 1 export (without it) still restores.
-FORMAT_VERSION = 2
+#: 2 added outcomes.json, 3 form_analyses.json and form/; older exports still restore.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 RUNNER, ASSESSMENTS, CHECKINS = "runner.json", "assessments.json", "checkins.json"
 PROGRAMMES, ACTIVITIES, FILES = "return_to_run.json", "activities.json", "files.json"
-OUTCOMES = "outcomes.json"
-DOCUMENTS = (RUNNER, ASSESSMENTS, CHECKINS, PROGRAMMES, ACTIVITIES, FILES, OUTCOMES)
+OUTCOMES, FORM_ANALYSES = "outcomes.json", "form_analyses.json"
+DOCUMENTS = (RUNNER, ASSESSMENTS, CHECKINS, PROGRAMMES, ACTIVITIES, FILES, OUTCOMES, FORM_ANALYSES)
 #: The documents of each format version: what an archive of that version must hold.
-DOCUMENTS_OF_VERSION = {1: DOCUMENTS[:-1], 2: DOCUMENTS}
+DOCUMENTS_OF_VERSION = {1: DOCUMENTS[:-2], 2: DOCUMENTS[:-1], 3: DOCUMENTS}
 FILES_FOLDER = "files/"
+FORM_FOLDER = "form/"
+"""Each form analysis's key-frame JPEG and kept video: form/<n>/key-frame.jpg, form/<n>/<name>."""
 _CHUNK = 1024 * 1024
 
 #: What a record holds, in the words the command line prints.
@@ -46,6 +48,7 @@ COUNT_NAMES = (
     "activities",
     "activity_files",
     "outcomes",
+    "form_analyses",
 )
 
 
@@ -72,9 +75,10 @@ class ArchiveWriter:
         self.moment = moment
         self.members: list[dict[str, Any]] = []
 
-    def bytes(self, name: str, data: bytes) -> None:
+    def bytes(self, name: str, data: bytes, *, compress: bool = True) -> None:
+        """Add a member; `compress=False` stores it as it is (a video is compressed already)."""
         info = zipfile.ZipInfo(name, date_time=self.moment.timetuple()[:6])
-        info.compress_type = zipfile.ZIP_DEFLATED
+        info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         info.external_attr = 0o644 << 16
         self.archive.writestr(info, data)
         digest = hashlib.sha256(data).hexdigest()
@@ -204,8 +208,13 @@ def _read_manifest(archive: zipfile.ZipFile) -> Manifest:
     return validated(Manifest, document, MANIFEST)
 
 
+def member_limit(name: str) -> int:
+    """The largest a member may be: a kept video may be larger than any activity file."""
+    return MAX_KEPT_VIDEO_BYTES if name.startswith(FORM_FOLDER) else MAX_FILE_BYTES
+
+
 def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, member: Member) -> None:
-    problem = size_problem(info)
+    problem = size_problem(info, member_limit(info.filename))
     if problem is not None:
         raise Refused(f"{info.filename}: {problem}")
     if info.file_size != member.size:
@@ -231,9 +240,10 @@ def _reading(name: str) -> Iterator[None]:
 
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """A member's bytes, refused when it is damaged or larger than any file Backstride keeps."""
+    limit = member_limit(info.filename)
     with _reading(info.filename), archive.open(info) as stream:
-        data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
         raise Refused(f"{info.filename} is too large")
     return data
 

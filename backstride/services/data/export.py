@@ -23,6 +23,8 @@ from backstride.services.data.archive import (
     COUNT_NAMES,
     FILES,
     FILES_FOLDER,
+    FORM_ANALYSES,
+    FORM_FOLDER,
     OUTCOMES,
     PROGRAMMES,
     RUNNER,
@@ -31,7 +33,7 @@ from backstride.services.data.archive import (
     utc_time,
 )
 from backstride.services.record import Record
-from backstride.store import ActivityFile, ReturnToRunState, repo
+from backstride.store import ActivityFile, FormAnalysisWithMedia, ReturnToRunState, repo
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -42,7 +44,8 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 def export_record(record: Record, out: Path, *, now: datetime | None = None) -> DataSummary:
     """Write everything kept about the runner to the zip `out`, whole or not at all.
 
-    Original files are streamed from the database a few at a time, so memory stays bounded.
+    Original files are streamed from the database a few at a time, and form analyses (whose
+    kept videos may be large) one at a time, so memory stays bounded.
     """
     moment = now or utc_now()
     with _replacing(out) as stream:
@@ -52,9 +55,13 @@ def export_record(record: Record, out: Path, *, now: datetime | None = None) -> 
                 documents = _documents(session, record.runner.id)
                 stored = repo.iter_activity_files(session=session, runner_id=record.runner.id)
                 files = [_write_file(writer, file) for file in stored]
-            for name, document in (*documents.items(), (FILES, files)):
+                analyses = repo.iter_form_analyses_with_media(
+                    session=session, runner_id=record.runner.id
+                )
+                form = [_write_analysis(writer, n, a) for n, a in enumerate(analyses, start=1)]
+            for name, document in (*documents.items(), (FILES, files), (FORM_ANALYSES, form)):
                 writer.json(name, document)
-            counts = _document_counts(documents, files)
+            counts = _document_counts(documents, files, form)
             writer.manifest(counts)
         size = stream.tell()
     return DataSummary(counts=counts, size_bytes=size)
@@ -135,16 +142,41 @@ def _write_file(writer: ArchiveWriter, file: ActivityFile) -> dict[str, Any]:
     }
 
 
-def _document_counts(documents: dict[str, Any], files: list[Any]) -> dict[str, int]:
+def _write_analysis(writer: ArchiveWriter, n: int, stored: FormAnalysisWithMedia) -> dict[str, Any]:
+    """One analysis's pictures and video written as members; its document for the JSON."""
+    analysis = stored.analysis
+    key_frame: str | None = None
+    video: str | None = None
+    if stored.key_frame is not None:
+        key_frame = f"{FORM_FOLDER}{n}/key-frame.jpg"
+        writer.bytes(key_frame, stored.key_frame, compress=False)
+    if stored.video is not None:
+        video = f"{FORM_FOLDER}{n}/{_safe_name(analysis.file_name, default='video')}"
+        if video == key_frame:
+            video = f"{FORM_FOLDER}{n}/video"
+        writer.bytes(video, stored.video, compress=False)
+    return {
+        "created_at": utc_time(analysis.created_at),
+        "file_name": analysis.file_name,
+        "document": analysis.document,
+        "key_frame": key_frame,
+        "video": video,
+    }
+
+
+def _document_counts(
+    documents: dict[str, Any], files: list[Any], form: list[Any]
+) -> dict[str, int]:
     lengths = [len(documents[name]) for name in (ASSESSMENTS, CHECKINS, PROGRAMMES, ACTIVITIES)]
-    return dict(zip(COUNT_NAMES, [*lengths, len(files), len(documents[OUTCOMES])], strict=True))
+    counts = [*lengths, len(files), len(documents[OUTCOMES]), len(form)]
+    return dict(zip(COUNT_NAMES, counts, strict=True))
 
 
-def _safe_name(name: str) -> str:
+def _safe_name(name: str, *, default: str = "activity") -> str:
     """A file name that stays inside its folder when the export is unzipped."""
     base = re.split(r"[\\/]", name)[-1]
     cleaned = _UNSAFE_NAME.sub("_", base).strip(" .")[:120]
-    return cleaned or "activity"
+    return cleaned or default
 
 
 @contextmanager

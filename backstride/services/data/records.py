@@ -30,12 +30,13 @@ RECORD_TABLES = (
     "activity",
     "activity_file",
     "outcome",
+    "form_analysis",
 )
 
 
 def record_counts(record: Record) -> dict[str, int]:
-    """How many assessments, check-ins, programmes, activities and outcome questionnaires the
-    record holds."""
+    """How many assessments, check-ins, programmes, activities, outcome questionnaires and form
+    analyses the record holds."""
     with record.session() as session, session.begin():
         return count_records(session, record.runner.id)
 
@@ -71,8 +72,9 @@ def clear_record(record: Record) -> dict[str, int]:
 
 
 def delete_records(session: Session, runner_id: int) -> dict[str, int]:
-    """Delete the runner's assessments, check-ins, programmes, activities and files, in an
-    open transaction; the runner row stays. The rows deleted, with the keys of `COUNT_NAMES`.
+    """Delete the runner's assessments, check-ins, programmes, activities and files, outcome
+    questionnaires and form analyses (with their pictures and videos), in an open transaction;
+    the runner row stays. The rows deleted, with the keys of `COUNT_NAMES`.
     """
     deleted = repo.delete_record_rows(session=session, runner_id=runner_id)
     return {name: deleted[table] for name, table in zip(COUNT_NAMES, RECORD_TABLES, strict=True)}
@@ -87,9 +89,10 @@ def count_records(session: Session, runner_id: int) -> dict[str, int]:
         "activities": len(repo.list_activities(session=session, runner_id=runner_id)),
     }
     outcomes = len(repo.list_outcomes(session=session, runner_id=runner_id))
+    analyses = len(repo.list_form_analyses(session=session, runner_id=runner_id))
     # Original files come with activities; they are counted (which reads them) only when
     # nothing else is there, to tell an empty record from one holding only files.
     files = 0
-    if not any(counts.values()) and not outcomes:
+    if not any(counts.values()) and not outcomes and not analyses:
         files = sum(1 for _ in repo.iter_activity_files(session=session, runner_id=runner_id))
-    return {**counts, "activity_files": files, "outcomes": outcomes}
+    return {**counts, "activity_files": files, "outcomes": outcomes, "form_analyses": analyses}

@@ -22,6 +22,8 @@ from backstride.services.data.archive import (
     DOCUMENTS,
     DOCUMENTS_OF_VERSION,
     FILES_FOLDER,
+    FORM_ANALYSES,
+    FORM_FOLDER,
     OUTCOMES,
     DataSummary,
     Hex64,
@@ -107,6 +109,16 @@ class _OutcomeDoc(Strict):
     data: dict[str, Any]
 
 
+class _FormAnalysisDoc(Strict):
+    created_at: AwareDatetime
+    file_name: str
+    document: dict[str, Any]
+    key_frame: str | None
+    """The member holding the key-frame JPEG, under form/."""
+    video: str | None
+    """The member holding the kept video, under form/."""
+
+
 class _Export(Strict):
     runner: _RunnerDoc
     assessments: list[_AssessmentDoc]
@@ -116,6 +128,8 @@ class _Export(Strict):
     files: list[_FileDoc]
     outcomes: list[_OutcomeDoc] = Field(default_factory=list)
     """Absent from a version 1 export, which was made before outcome questionnaires."""
+    form_analyses: list[_FormAnalysisDoc] = Field(default_factory=list)
+    """Absent from versions 1 and 2, made before form analyses were exported."""
 
 
 def restore_record(
@@ -143,6 +157,7 @@ def restore_record(
                     runner = _restore_runner(session, record.runner, export.runner)
                 _restore_documents(session, runner.id, export)
                 _restore_files(session, runner.id, archive, export.files)
+                _restore_form_analyses(session, runner.id, archive, export.form_analyses)
             size = archive_path.stat().st_size
     except Refused as exc:
         raise InputInvalid(f"{archive_path.name}: {exc}; nothing was restored") from exc
@@ -154,14 +169,15 @@ def _read_export(archive: zipfile.ZipFile, manifest: Manifest) -> _Export:
     parts: dict[str, Any] = {}
     for name, field in zip(DOCUMENTS, _Export.model_fields, strict=True):
         if name not in listed and name not in DOCUMENTS_OF_VERSION[1]:
-            continue  # a version 1 export: no outcome questionnaires
+            continue  # an older export: no outcome questionnaires (1) or form analyses (1, 2)
         data = read_member(archive, archive.getinfo(name))
         if hashlib.sha256(data).hexdigest() != listed[name].sha256:
             raise Refused(f"{name} changed while it was read")
         parts[field] = parse_json(data, name)
     export = validated(_Export, parts, "the export")
     _check_files(export.files, listed)
-    if _export_counts(export) != {"outcomes": 0, **manifest.counts}:
+    _check_form_members(export.form_analyses, listed)
+    if _export_counts(export) != {"outcomes": 0, "form_analyses": 0, **manifest.counts}:
         raise Refused("its documents do not hold what its manifest counts")
     for checkin in export.checkins:
         if checkin.data.get("date") != checkin.date.isoformat():
@@ -183,9 +199,23 @@ def _check_files(files: list[_FileDoc], listed: dict[str, Member]) -> None:
             raise Refused(f"{file.member} is not the file files.json names")
 
 
+def _check_form_members(analyses: list[_FormAnalysisDoc], listed: dict[str, Member]) -> None:
+    members = {name for name in listed if name.startswith(FORM_FOLDER)}
+    referenced = [m for a in analyses for m in (a.key_frame, a.video) if m is not None]
+    if sorted(referenced) != sorted(members) or not all(
+        m.startswith(FORM_FOLDER) for m in referenced
+    ):
+        raise Refused(f"{FORM_ANALYSES} does not list the pictures and videos the archive holds")
+
+
 def _export_counts(export: _Export) -> dict[str, int]:
     lengths = (export.assessments, export.checkins, export.programmes, export.activities)
-    counts = [*(len(x) for x in lengths), len(export.files), len(export.outcomes)]
+    counts = [
+        *(len(x) for x in lengths),
+        len(export.files),
+        len(export.outcomes),
+        len(export.form_analyses),
+    ]
     return dict(zip(COUNT_NAMES, counts, strict=True))
 
 
@@ -308,3 +338,26 @@ def _restore_files(
         )
         if not kept:
             raise Refused(f"files.json lists {file.file_name} twice")
+
+
+def _restore_form_analyses(
+    session: Session, runner_id: int, archive: zipfile.ZipFile, analyses: list[_FormAnalysisDoc]
+) -> None:
+    """Each analysis with its picture and video, read from the archive one at a time."""
+    for analysis in analyses:
+        key_frame = _form_member(archive, analysis.key_frame)
+        video = _form_member(archive, analysis.video)
+        repo.save_form_analysis(
+            session=session,
+            runner_id=runner_id,
+            file_name=analysis.file_name,
+            document=analysis.document,
+            key_frame=key_frame,
+            video=video,
+            created_at=analysis.created_at,
+        )
+        del key_frame, video
+
+
+def _form_member(archive: zipfile.ZipFile, member: str | None) -> bytes | None:
+    return read_member(archive, archive.getinfo(member)) if member is not None else None
