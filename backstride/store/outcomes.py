@@ -79,7 +79,7 @@ def latest_outcome_dates(*, session: Session, runner_id: int) -> dict[str, date]
         .group_by(OutcomeRow.instrument)
     )
     with reading(session, "read the outcome questionnaires"):
-        return {instrument: latest for instrument, latest in session.execute(query)}
+        return {instrument: latest for instrument, latest in session.execute(query)}  # noqa: C416
 
 
 def _key(document: Mapping[str, object]) -> tuple[date, str]:

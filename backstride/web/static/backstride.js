@@ -288,6 +288,9 @@ function uploadRefusal(form) {
   }
   const accepted = (form.dataset.accept || "").split(",").filter(Boolean);
   const wrong = files.find((f) => !accepted.some((s) => f.name.toLowerCase().endsWith(s)));
+  if (wrong && form.dataset.refusal) {
+    return `"${wrong.name}" ${form.dataset.refusal}`;
+  }
   if (wrong) {
     return `"${wrong.name}" is not a file Backstride can import; nothing was uploaded. ` +
       "Choose .fit, .gpx or .tcx files (each optionally .gz), or a Strava or Garmin export .zip.";
@@ -332,7 +335,8 @@ function showImporting(form) {
   const parts = uploadParts(form);
   form.dataset.phase = "importing";
   parts.bar.removeAttribute("value");
-  parts.text.textContent = "Importing... this can take a while for a large export.";
+  parts.text.textContent = form.dataset.working ||
+    "Importing... this can take a while for a large export.";
 }
 
 function csrfHeaders() {
@@ -501,7 +505,8 @@ document.addEventListener("htmx:afterRequest", (event) => {
   uploadParts(form).status.hidden = true;
   if (event.detail.successful) {
     form.reset();
-    const result = document.getElementById("upload-result");
+    const result = document.getElementById("upload-result") ||
+      document.getElementById("form-analysis");
     if (result) {
       result.focus();
     }
