@@ -14,9 +14,9 @@ from typing import Any
 __all__ = ["measure_rows"]
 
 HEAD_WORDS = {
-    "neutral": "in line with the trunk",
+    "neutral": "neutral",
     "slight": "slightly forward",
-    "marked": "forward",
+    "marked": "well forward",
 }
 TREND_WORDS = {
     "steady": "steady",

@@ -39,7 +39,7 @@ from backstride.services.resumable_uploads import size_text
 from backstride.services.upload_queue import UploadQueueUnavailable
 from backstride.web.deps import KnowledgeDep, RecordDep
 from backstride.web.routes.form import clip_size_limit, find_job, start_analysis
-from backstride.web.routes.learn import entry_url
+from backstride.web.routes.learn import entry_title, entry_url
 from backstride.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -149,7 +149,8 @@ def analysis_view(
                 if c in cues
             ],
             "source_links": [
-                {"id": s, "href": entry_url("sources", s)} for s in finding.get("sources", [])
+                {"label": _source_label(knowledge, s), "href": entry_url("sources", s)}
+                for s in finding.get("sources", [])
             ],
         }
         for finding in document.get("findings", [])
@@ -213,6 +214,17 @@ def _page(
         status = 422 if error else 200
     name = "_form_analysis.html" if partial else "form.html"
     return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _source_label(knowledge: KnowledgeBase, source_id: str) -> str:
+    """A source as a reader names it: "Heiderscheit 2011", else its title."""
+    *names, year = source_id.split("_")
+    if names and year.isdigit() and len(year) == 4:
+        return f"{' '.join(names).title()} {year}"
+    try:
+        return entry_title(knowledge.source(source_id))
+    except KeyError:
+        return source_id.replace("_", " ")
 
 
 def _slow_motion(given: Any) -> float | None:
