@@ -299,6 +299,10 @@ function uploadRefusal(form) {
   const limit = Number((resumable() ? form.dataset.maxBytes : form.dataset.formMaxBytes) || 0);
   const text = resumable() ? form.dataset.maxText : form.dataset.formMaxText;
   const big = limit ? files.find((f) => f.size > limit) : undefined;
+  if (big && form.dataset.tooBig) {
+    return `"${big.name}" is ${(big.size / 1048576).toFixed(1)} MB, over the limit of ` +
+      `${text} a file; nothing was uploaded. ${form.dataset.tooBig}`;
+  }
   if (big) {
     return `"${big.name}" is ${(big.size / 1048576).toFixed(1)} MB, over the limit of ` +
       `${text} a file; nothing was uploaded. Split the export into smaller zips, or upload ` +
