@@ -1,4 +1,5 @@
-"""`backstride worker`: import the uploads queued by the web app (team mode), through Redis."""
+"""`backstride worker`: import the uploads queued by the web app (team mode), through Redis,
+and analyse the running-form clips queued with them (services/form_jobs.py)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def worker(
     ] = None,
     db: Db = None,
 ) -> None:
-    """Import queued uploads into each runner's record (needs BACKSTRIDE_REDIS_URL).
+    """Import queued uploads and analyse queued form clips into each runner's record (needs
+    BACKSTRIDE_REDIS_URL).
 
     Ctrl+C or SIGTERM stop it once the upload in hand is imported; a second one stops it at
     once, and that upload is imported again by the next worker.

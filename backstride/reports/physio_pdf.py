@@ -73,6 +73,7 @@ def pdf_bytes(report: PhysioReport) -> bytes:
     _adherence(pdf, report)
     _red_flags(pdf, report)
     _load(pdf, report)
+    _form(pdf, report)
     _sources(pdf, report)
     return bytes(pdf.output())
 
@@ -404,8 +405,36 @@ def _load(pdf: FPDF, report: PhysioReport) -> None:
     _text(pdf, load.acwr_note.text + cite_marks(load.acwr_note.sources), style="I", size=8.5)
 
 
+def _form(pdf: FPDF, report: PhysioReport) -> None:
+    form = report.form
+    rows = 0 if form is None else len(form.measures) + len(form.findings)
+    _heading(pdf, SECTION_TITLES[9], room_mm=20 + 6 * rows)
+    if form is None:
+        _text(
+            pdf,
+            "No running-form analysis made: the runner films a side-view clip and Backstride "
+            "measures it (`backstride form`, or the Form page).",
+            style="I",
+        )
+        return
+    usable = "usable" if form.usable else "not usable for advice"
+    _text(
+        pdf,
+        f"Latest analysis: {day_text(form.analysed_on)}, {form.file}, {usable}, "
+        f"{form.steps} steps.",
+    )
+    for problem in form.problems:
+        _text(pdf, f"- {problem}", size=9)
+    if form.measures:
+        _table(pdf, ("Measure", "Value"), list(form.measures), (60, 118))
+    if form.usable and not form.findings:
+        _text(pdf, "No finding passes Backstride's thresholds.", style="I")
+    for finding in form.findings:
+        _text(pdf, f"- {finding.text}" + cite_marks(finding.sources))
+
+
 def _sources(pdf: FPDF, report: PhysioReport) -> None:
-    _heading(pdf, SECTION_TITLES[9], room_mm=20)
+    _heading(pdf, SECTION_TITLES[10], room_mm=20)
     pdf.set_font(FONT, "", 7.5)
     for source in report.sources:
         where = f" {source.url}" if source.url else ""

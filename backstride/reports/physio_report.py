@@ -41,6 +41,7 @@ SECTION_TITLES = (
     "Exercise adherence",
     "Red flags asked and answered",
     "Weekly running load",
+    "Running form",
     "Sources",
 )
 
@@ -239,6 +240,19 @@ class OutcomeSection:
 
 
 @dataclass(frozen=True, slots=True)
+class FormSection:
+    """The latest running-form analysis: its measures (name, value) and findings, cited."""
+
+    analysed_on: dt.date
+    file: str
+    usable: bool
+    steps: int
+    measures: tuple[tuple[str, str], ...]
+    findings: tuple[Cited, ...]
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PhysioReport:
     """Everything the physio report shows; sections are None when the record has no data."""
 
@@ -254,6 +268,8 @@ class PhysioReport:
     sources: tuple[SourceLine, ...]
     disclaimer: str
     outcomes: OutcomeSection | None = None
+    form: FormSection | None = None
+    """The latest form analysis; None when none was made."""
 
 
 def key_facts(report: PhysioReport) -> list[tuple[str, str]]:
@@ -292,7 +308,20 @@ def key_facts(report: PhysioReport) -> list[tuple[str, str]]:
         )
     )
     facts.append(("Running load", load_summary(report.load)))
+    facts.append(("Running form", form_summary(report.form)))
     return facts
+
+
+def form_summary(form: FormSection | None) -> str:
+    """The latest form analysis in a line, e.g. "2 Mar: overstriding (2 findings)"."""
+    if form is None:
+        return "no analysis made"
+    if not form.usable:
+        return f"{day_text(form.analysed_on)}: the clip was not usable for advice"
+    if not form.findings:
+        return f"{day_text(form.analysed_on)}: no finding"
+    names = [finding.text.split(":")[0] for finding in form.findings]
+    return f"{day_text(form.analysed_on)}: " + ", ".join(names)
 
 
 def morning_pain_trend(progress: Progress) -> str:

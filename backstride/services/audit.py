@@ -29,10 +29,13 @@ LINKED = "linked"
 REVOKED = "revoked"
 #: The parts of a record a clinician can view, by the code the log keeps.
 VIEWS: dict[str, str] = {
-    "overview": "viewed the overview (safety triage, running decision, return-to-run stage)",
+    "overview": (
+        "viewed the overview (safety triage, running decision, return-to-run stage, running form)"
+    ),
     "checkins": "viewed the pain diary",
     "load": "viewed the training load",
     "fhir": "downloaded the FHIR export (pain diary and questionnaires)",
+    "form": "viewed the picture of a running-form analysis",
 }
 #: Every action the log keeps, in the words the runner reads.
 ACTIONS: dict[str, str] = {

@@ -32,6 +32,7 @@ __all__ = [
     "FormResult",
     "analyse_video",
     "check_slow_motion",
+    "form_analysis",
     "form_evidence",
     "form_key_frame",
     "latest_form_analysis",
@@ -181,3 +182,10 @@ def form_evidence(stored: FormAnalysisRecord, *, zone: tzinfo = UTC) -> FormEvid
         for f in stored.document.get("findings", [])
     )
     return FormEvidence(stored.created_at.astimezone(zone).date(), findings)
+
+
+def form_analysis(record: Record, analysis_id: int) -> FormAnalysisRecord | None:
+    """One of the runner's kept analyses by its id, or None (none such, or someone else's)."""
+    with record.session() as session:
+        kept = repo.list_form_analyses(session=session, runner_id=record.runner.id)
+    return next((analysis for analysis in kept if analysis.id == analysis_id), None)

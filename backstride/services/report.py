@@ -26,10 +26,12 @@ from backstride.coach.training_load import LoadReport, WeeklyIncreaseFlag, week_
 from backstride.coach.triage import SEVERE_PAIN
 from backstride.errors import BackstrideError
 from backstride.knowledge import KnowledgeBase, load_knowledge
+from backstride.reports.form_measures import measure_rows
 from backstride.reports.physio_report import (
     AdherenceSection,
     Cited,
     ExerciseDays,
+    FormSection,
     LoadSection,
     LoadWeekLine,
     OutcomeLine,
@@ -59,7 +61,12 @@ from backstride.services.progress import (
 )
 from backstride.services.record import Record
 from backstride.store import repo
-from backstride.store.records import AssessmentRecord, CheckInRecord, ReturnToRunState
+from backstride.store.records import (
+    AssessmentRecord,
+    CheckInRecord,
+    FormAnalysisRecord,
+    ReturnToRunState,
+)
 
 __all__ = [
     "ADHERENCE_DAYS",
@@ -96,6 +103,8 @@ class RecordExtract:
     load: LoadReport
     outcomes: OutcomesReport | None = None
     """The outcome measures over the whole record (not only the weeks shown)."""
+    form: FormAnalysisRecord | None = None
+    """The latest running-form analysis kept, whenever it was made."""
 
 
 def runner_report(
@@ -128,6 +137,7 @@ def runner_report(
             programmes=tuple(programmes),
             load=load,
             outcomes=runner_outcomes(record, knowledge=kb),
+            form=repo.latest_form_analysis(session=session, runner_id=runner_id),
         )
     return build_report(extract, kb)
 
@@ -204,6 +214,7 @@ def build_report(extract: RecordExtract, knowledge: KnowledgeBase) -> PhysioRepo
         adherence=_adherence(output, assessed_on, extract, sources),
         red_flags=_red_flags(assessment, assessed_on, extract, knowledge, sources),
         load=_load(extract.load, sources),
+        form=_form(extract.form, extract.tz, sources),
         sources=sources.lines(),
         disclaimer=knowledge.disclaimer,
     )
@@ -234,6 +245,32 @@ class _Sources:
             stored = self._stored.get(source_id, {})
             return SourceLine(number, str(stored.get("citation", source_id)), stored.get("url"))
         return SourceLine(number, source.citation, source.url)
+
+
+def _form(
+    stored: FormAnalysisRecord | None, tz: dt.tzinfo, sources: _Sources
+) -> FormSection | None:
+    if stored is None:
+        return None
+    document = stored.document
+    quality = document.get("quality", {})
+    measures = tuple(
+        (row["name"], row["value"] + (" (approximate)" if row["approximate"] else ""))
+        for row in measure_rows(document.get("metrics"))
+    )
+    findings = tuple(
+        Cited(f"{f['name']}: {f['evidence']}", sources.cite(f.get("sources", [])))
+        for f in document.get("findings", [])
+    )
+    return FormSection(
+        analysed_on=stored.created_at.astimezone(tz).date(),
+        file=stored.file_name,
+        usable=bool(quality.get("usable")),
+        steps=int(quality.get("steps") or 0),
+        measures=measures,
+        findings=findings,
+        problems=tuple(quality.get("problems", [])),
+    )
 
 
 def _local_day(assessment: AssessmentRecord | None, tz: dt.tzinfo) -> dt.date | None:

@@ -32,6 +32,7 @@ from starlette.types import Scope
 from backstride.clock import utc_now
 from backstride.knowledge import load_knowledge
 from backstride.services.accounts import check_team_settings, open_team_store
+from backstride.services.form_jobs import MAX_CLIP_BYTES, FormAnalyses
 from backstride.services.record import open_record
 from backstride.services.resumable_uploads import MAX_EXPORT_BYTES, over_limit_message
 from backstride.settings import Settings, resolve_database_url
@@ -49,6 +50,7 @@ from backstride.web.routes import (
     activities_page,
     api_router,
     athletes,
+    form_page,
     learn,
     outcomes_page,
     pages,
@@ -57,6 +59,7 @@ from backstride.web.routes import (
     today,
     your_data,
 )
+from backstride.web.routes.form import FORM_PATH
 from backstride.web.routes.resumable import RESUMABLE_PATH
 from backstride.web.routes.uploads import MAX_FILES_PER_REQUEST
 from backstride.web.saving import AssessmentSaver
@@ -85,6 +88,8 @@ RESUMABLE_PREFIX = f"{API_PREFIX}{RESUMABLE_PATH}/"
 SEVERAL_FILES_PATHS = frozenset(
     {f"{API_PREFIX}/uploads", activities_page.UPLOAD_PAGE_PATH, your_data.RESTORE_PATH}
 )
+#: Where clips for form analysis come, each at most `max_clip_bytes`.
+CLIP_PATHS = frozenset({f"{API_PREFIX}{FORM_PATH}", form_page.FORM_UPLOAD_PATH})
 #: The most files one request may carry (as POST /api/v1/uploads takes).
 MAX_FILES_PER_UPLOAD = MAX_FILES_PER_REQUEST
 
@@ -99,12 +104,14 @@ def create_app(
     *,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
     max_export_bytes: int = MAX_EXPORT_BYTES,
+    max_clip_bytes: int = MAX_CLIP_BYTES,
     clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """The web app for `settings`; BackstrideError when they ask for what it cannot serve.
 
     `max_upload_bytes` is the most a file sent in one request may have, `max_export_bytes`
-    the most a resumable upload may have. `clock` gives the time sessions and sign-in limits
+    the most a resumable upload may have, `max_clip_bytes` the most a clip for form analysis
+    may have. `clock` gives the time sessions and sign-in limits
     are judged by (tests pass their own).
     """
     team = settings.mode == "team"
@@ -123,6 +130,7 @@ def create_app(
     app.state.settings = settings
     app.state.max_upload_bytes = max_upload_bytes
     app.state.max_export_bytes = max_export_bytes
+    app.state.max_clip_bytes = max_clip_bytes
     install_error_handlers(app)
     if team:
         secret = (settings.secret_key or "").encode()
@@ -139,6 +147,7 @@ def create_app(
         progress_page,
         outcomes_page,
         activities_page,
+        form_page,
         learn,
         your_data,
     ):
@@ -148,7 +157,9 @@ def create_app(
         app.include_router(athletes.router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     # The last added runs first: headers go on every answer, even a refused or failed one.
-    app.add_middleware(BodyLimit, limit_for=_body_limit(max_upload_bytes, max_export_bytes))
+    app.add_middleware(
+        BodyLimit, limit_for=_body_limit(max_upload_bytes, max_export_bytes, max_clip_bytes)
+    )
     app.add_middleware(RefuseCrossSite)
     app.add_middleware(CatchUnexpected)
     app.add_middleware(SecurityHeaders)
@@ -175,18 +186,30 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
             threads = stack.enter_context(store_threads(store.engine.dialect.name))
             saver = AssessmentSaver(store, threads)
             app.state.store_threads, app.state.assessment_saver = threads, saver
+            if settings.mode != "team":
+                # Team mode's analyses run in the upload worker; here, on the app's own thread.
+                analyses = app.state.form_analyses = FormAnalyses(app.state.knowledge)
+                stack.callback(analyses.close)
             try:
                 yield
             finally:
                 await saver.close()
-                for name in ("store", "record", "store_threads", "assessment_saver"):
+                for name in (
+                    "store",
+                    "record",
+                    "store_threads",
+                    "assessment_saver",
+                    "form_analyses",
+                ):
                     if hasattr(app.state, name):
                         delattr(app.state, name)
 
     return lifespan
 
 
-def _body_limit(max_upload_bytes: int, max_export_bytes: int) -> Callable[[Scope], tuple[int, str]]:
+def _body_limit(
+    max_upload_bytes: int, max_export_bytes: int, max_clip_bytes: int
+) -> Callable[[Scope], tuple[int, str]]:
     upload = (
         max_upload_bytes,
         f"file: the upload is over the limit of {_size(max_upload_bytes)}; upload one activity "
@@ -203,6 +226,11 @@ def _body_limit(max_upload_bytes: int, max_export_bytes: int) -> Callable[[Scope
         max_export_bytes,
         over_limit_message("the upload", max_export_bytes + 1, max_export_bytes),
     )
+    clip = (
+        max_clip_bytes,
+        f"clip: the video is over the limit of {_size(max_clip_bytes)}; film 10 to 30 seconds, "
+        "or export the clip at 1080p, and upload that",
+    )
     json = (MAX_JSON_BYTES, f"body: the request is over the limit of {_size(MAX_JSON_BYTES)}")
 
     def limit_for(scope: Scope) -> tuple[int, str]:
@@ -213,6 +241,8 @@ def _body_limit(max_upload_bytes: int, max_export_bytes: int) -> Callable[[Scope
         path = scope.get("path")
         if path == UPLOAD_PATH:
             return upload
+        if path in CLIP_PATHS:
+            return clip
         return several if path in SEVERAL_FILES_PATHS else json
 
     return limit_for

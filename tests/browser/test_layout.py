@@ -45,6 +45,7 @@ PAGES = {
     "progress": "/progress",
     "outcomes": "/progress/outcomes",
     "activities": "/activities",
+    "form": "/form",
     "learn": "/learn",
     "your-data": "/data",
 }

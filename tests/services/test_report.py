@@ -150,8 +150,10 @@ def test_key_facts_answer_the_clinicians_questions_first(story):
         "Exercise adherence",
         "Red flags",
         "Running load",
+        "Running form",
     ]
     values = dict(facts)
+    assert values["Running form"] == "no analysis made"
     assert values["Exercise adherence"] == "64% of days (18 of 28)"
     # The diary's morning pain, 4/10 at the first check-in, 1/10 at the latest.
     assert values["Outcome measures"] == "Pain NRS 4 -> 1, improved"
@@ -321,3 +323,69 @@ def test_an_empty_outcome_section_says_how_to_fill_it(database_url):
     report = report_of(database_url, today=pinned_time.TODAY)
     assert report.outcomes is not None and report.outcomes.is_empty
     assert "No outcome measure on record yet" in html_text(report)
+
+
+#: What `backstride form --format json` keeps of a clip where the runner overstrides.
+FORM_DOCUMENT = {
+    "schema_version": 1,
+    "video": {"file": "track.mp4", "fps": 60.0, "frames": 480, "seconds": 8.0},
+    "view": "side",
+    "facing": "right",
+    "quality": {"usable": True, "frames_with_runner": 1.0, "steps": 22, "problems": []},
+    "metrics": {
+        "cadence_spm": 168.0,
+        "overstride": {"heel_ahead_leg_lengths": 0.47, "shank_angle_deg": 17.7},
+        "trunk_lean_deg": 6.8,
+        "trunk_lean": {"category": "moderate", "change_deg": 0.5, "trend": "steady"},
+        "elbow_angle_deg": 72.0,
+        "head_forward": "neutral",
+        "head_forward_deg": 3.0,
+        "vertical_oscillation_leg_lengths": 0.08,
+    },
+    "findings": [
+        {
+            "id": "overstriding",
+            "name": "Overstriding",
+            "evidence": "the heel lands 0.47 leg lengths ahead of the hips",
+            "advice": "land with the foot closer under you",
+            "cues": ["no_overstriding"],
+            "sources": ["heiderscheit_2011"],
+        }
+    ],
+}
+
+
+def test_the_report_has_the_latest_form_analysis_with_its_numbers(database_url):
+    _save_assessment(database_url, sample_intake())
+    with open_record(database_url) as record, record.session() as session:
+        repo.save_form_analysis(
+            session=session,
+            runner_id=record.runner.id,
+            file_name="track.mp4",
+            document=FORM_DOCUMENT,
+        )
+    report = report_of(database_url, today=pinned_time.TODAY)
+
+    form = report.form
+    assert form is not None and form.usable and form.steps == 22
+    assert ("Cadence", "168 steps/min") in form.measures
+    assert ("Bounce", "0.08 leg lengths (approximate)") in form.measures
+    [finding] = form.findings
+    assert finding.text.startswith("Overstriding: the heel lands 0.47 leg lengths")
+    cited = {s.number: s.citation for s in report.sources}
+    assert "Heiderscheit" in cited[finding.sources[0]]
+    assert dict(key_facts(report))["Running form"].endswith(": Overstriding")
+    html = html_text(report)
+    assert "Running form" in html and "Heel ahead of the hips at landing" in html
+    assert "0.47 leg lengths" in html
+    text = pdf_text(pdf_bytes(report))
+    assert "Running form" in text and "Overstriding" in text
+
+
+def test_without_a_form_analysis_the_report_says_none_was_made(database_url):
+    _save_assessment(database_url, sample_intake(startback=None))
+    report = report_of(database_url, today=pinned_time.TODAY)
+
+    assert report.form is None
+    assert "No running-form analysis made" in html_text(report)
+    assert "No running-form analysis made" in pdf_text(pdf_bytes(report))

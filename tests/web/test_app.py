@@ -37,6 +37,8 @@ ROUTES = {
     ("POST", f"{API}/outcomes"),
     ("GET", f"{API}/outcomes"),
     ("GET", f"{API}/export/fhir"),
+    ("POST", f"{API}/form"),
+    ("GET", f"{API}/form/jobs/{{job_id}}"),
 }
 
 

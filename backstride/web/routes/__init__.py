@@ -9,6 +9,7 @@ from backstride.web.routes import (
     assess,
     checkins,
     export,
+    form,
     load,
     outcomes,
     resumable,
@@ -31,6 +32,7 @@ def api_router() -> APIRouter:
         load,
         uploads,
         resumable,
+        form,
         export,
     ):
         router.include_router(module.router)

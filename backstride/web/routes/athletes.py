@@ -2,8 +2,9 @@
 
 /athletes lists the runners who linked this clinician and takes a new invite code. Each
 athlete has three views: the overview (latest assessment's triage and running decision,
-return-to-run stage), the pain diary (check-ins of the last four weeks) and the training load
-(weekly running and its warnings), and a FHIR R4 export to download into the clinic's system.
+return-to-run stage, latest running-form analysis with its key frame), the pain diary
+(check-ins of the last four weeks) and the training load (weekly running and its warnings),
+and a FHIR R4 export to download into the clinic's system.
 Each view and download is written to the runner's audit log before it is given. An athlete id
 that is not linked to this clinician, now, is "no such athlete" (404), whether or not it
 exists.
@@ -23,6 +24,7 @@ from backstride.services.assess import triage_document
 from backstride.services.audit import record_view
 from backstride.services.checkin import list_checkin_documents
 from backstride.services.fhir import fhir_file_name, runner_bundle
+from backstride.services.form import form_key_frame, latest_form_analysis
 from backstride.services.load import load_document, runner_load
 from backstride.services.record import Record
 from backstride.services.return_to_run import (
@@ -37,6 +39,7 @@ from backstride.web.auth import ClinicianDep, refused_page, team_config, team_st
 from backstride.web.deps import KnowledgeDep
 from backstride.web.routes.account import Posted
 from backstride.web.routes.export import fhir_response
+from backstride.web.routes.form_page import analysis_view, key_frame_response
 from backstride.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -96,6 +99,7 @@ def athlete_overview(
             "triage": triage_document(warning[1]),
         },
         "programme": _programme(record, knowledge),
+        "form": _form(record, knowledge),
         "linked": bool(request.query_params.get("linked")),
     }
     return _athlete_page(request, record, context)
@@ -142,6 +146,29 @@ def athlete_fhir(
         return record
     name = fhir_file_name(runner_today(record)).replace("fhir", f"fhir-athlete-{runner_id}", 1)
     return fhir_response(runner_bundle(record, knowledge=knowledge), name)
+
+
+@router.get("/athletes/{runner_id}/form/{analysis_id}/key-frame.jpg", response_model=None)
+def athlete_key_frame(
+    request: Request, runner_id: int, analysis_id: int, clinician: ClinicianDep
+) -> Response:
+    """The key-frame picture of one of the athlete's form analyses."""
+    record = _viewed(request, clinician, runner_id, "form")
+    if isinstance(record, Response):
+        return record
+    picture = form_key_frame(record, analysis_id)
+    if picture is None:
+        return refused_page(request, 404, "No such picture", "no such picture; see /athletes")
+    return key_frame_response(picture)
+
+
+def _form(record: Record, knowledge: Any) -> dict[str, Any] | None:
+    """The athlete's latest form analysis as the overview shows it, or None."""
+    latest = latest_form_analysis(record)
+    if latest is None:
+        return None
+    url = f"/athletes/{record.runner.id}/form/{latest.id}/key-frame.jpg"
+    return analysis_view(latest, knowledge, key_frame_url=url)
 
 
 def _viewed(request: Request, clinician: Any, runner_id: int, view: str) -> Record | Response:

@@ -288,6 +288,9 @@ function uploadRefusal(form) {
   }
   const accepted = (form.dataset.accept || "").split(",").filter(Boolean);
   const wrong = files.find((f) => !accepted.some((s) => f.name.toLowerCase().endsWith(s)));
+  if (wrong && form.dataset.refusal) {
+    return `"${wrong.name}" ${form.dataset.refusal}`;
+  }
   if (wrong) {
     return `"${wrong.name}" is not a file Backstride can import; nothing was uploaded. ` +
       "Choose .fit, .gpx or .tcx files (each optionally .gz), or a Strava or Garmin export .zip.";
@@ -296,6 +299,10 @@ function uploadRefusal(form) {
   const limit = Number((resumable() ? form.dataset.maxBytes : form.dataset.formMaxBytes) || 0);
   const text = resumable() ? form.dataset.maxText : form.dataset.formMaxText;
   const big = limit ? files.find((f) => f.size > limit) : undefined;
+  if (big && form.dataset.tooBig) {
+    return `"${big.name}" is ${(big.size / 1048576).toFixed(1)} MB, over the limit of ` +
+      `${text} a file; nothing was uploaded. ${form.dataset.tooBig}`;
+  }
   if (big) {
     return `"${big.name}" is ${(big.size / 1048576).toFixed(1)} MB, over the limit of ` +
       `${text} a file; nothing was uploaded. Split the export into smaller zips, or upload ` +
@@ -332,7 +339,8 @@ function showImporting(form) {
   const parts = uploadParts(form);
   form.dataset.phase = "importing";
   parts.bar.removeAttribute("value");
-  parts.text.textContent = "Importing... this can take a while for a large export.";
+  parts.text.textContent = form.dataset.working ||
+    "Importing... this can take a while for a large export.";
 }
 
 function csrfHeaders() {
@@ -501,7 +509,8 @@ document.addEventListener("htmx:afterRequest", (event) => {
   uploadParts(form).status.hidden = true;
   if (event.detail.successful) {
     form.reset();
-    const result = document.getElementById("upload-result");
+    const result = document.getElementById("upload-result") ||
+      document.getElementById("form-analysis");
     if (result) {
       result.focus();
     }
