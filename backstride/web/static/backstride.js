@@ -480,7 +480,9 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     return;
   }
   const status = event.detail.xhr.status;
-  if (status === 422) {
+  // A page part (HTML) that says why, e.g. the queue being down (503), is shown as a 422 is.
+  const type = event.detail.xhr.getResponseHeader("Content-Type") || "";
+  if (status === 422 || (status === 503 && type.startsWith("text/html"))) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
     return;

@@ -181,3 +181,23 @@ async def test_a_clinician_has_no_form_page_of_their_own(queued_team):
 
     assert answer.status_code in (303, 403, 404)
     assert "Upload and analyse" not in answer.text
+
+
+async def test_without_the_upload_queue_the_page_says_so_and_keeps_nothing(team, tmp_path):
+    # The `team` app has no BACKSTRIDE_REDIS_URL: the clip cannot be handed to a worker.
+    ana = await team.runner("ana@example.org")
+    clip = make_clip(tmp_path / "run.mp4", frames=30)
+
+    refused = await _upload(ana, clip)
+
+    assert refused.status_code == 503
+    assert "Nothing was analysed" in refused.text
+    assert "BACKSTRIDE_REDIS_URL" in refused.text
+    assert "Traceback" not in refused.text
+    api = await ana.post(
+        "/api/v1/form",
+        files={"clip": ("run.mp4", clip.read_bytes(), "video/mp4")},
+        headers=ana.headers(),
+    )
+    assert api.status_code == 503
+    assert api.json()["status"] == 503
