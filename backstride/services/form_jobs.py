@@ -48,6 +48,7 @@ from backstride.knowledge import KnowledgeBase
 from backstride.services.form import analyse_video, check_slow_motion, save_form_result
 from backstride.services.record import Record, database_url, open_record
 from backstride.services.upload_queue import (
+    CLIP_FOLDER_NAME,
     KEEP_ENDED_SECONDS,
     RETRY_INTERVALS,
     SERIALIZER,
@@ -75,8 +76,6 @@ __all__ = [
 
 #: The largest clip the web app takes: what a kept video may have (a 30 s 4K clip is less).
 MAX_CLIP_BYTES = MAX_KEPT_VIDEO_BYTES
-#: Clips wait for their analysis here, inside the upload queue's spool folder.
-CLIP_FOLDER_NAME = "form-clips"
 #: The longest one analysis may run in the worker before rq stops it.
 FORM_TIMEOUT_SECONDS = 15 * 60
 #: Marks a job as a form analysis in its meta, beside the runner it belongs to.

@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import time
 import uuid
 from collections.abc import Mapping
@@ -86,6 +87,8 @@ MAINTENANCE_SECONDS = 30
 SPOOL_MIN_AGE_SECONDS = 10 * 60
 #: The spool folder, inside the data folder.
 SPOOL_FOLDER_NAME = "upload-spool"
+#: Form clips wait for their analysis in folders of their own here, inside the spool folder.
+CLIP_FOLDER_NAME = "form-clips"
 #: What the queue takes: activity files (optionally gzipped) and export zips.
 QUEUED_SUFFIXES = (".fit.gz", ".gpx.gz", ".tcx.gz", ".fit", ".gpx", ".tcx", ".zip")
 #: Marks a job as an upload in its meta, beside the runner it belongs to.
@@ -481,17 +484,22 @@ def run_upload_worker(
 
 
 def remove_ended_spool_files(connection: redis.Redis, folder: Path | None) -> int:
-    """Remove spool files whose job has ended or expired; returns how many were removed.
+    """Remove spool files, and the folders of form clips (`CLIP_FOLDER_NAME`), whose job has
+    ended or expired; returns how many were removed.
 
-    Files younger than SPOOL_MIN_AGE_SECONDS are left alone: their job may not be queued yet.
+    Entries younger than SPOOL_MIN_AGE_SECONDS are left alone: their job may not be queued yet.
     """
     if folder is None or not folder.is_dir():
         return 0
+    clips = folder / CLIP_FOLDER_NAME
+    entries = [p for p in folder.iterdir() if p.is_file()]
+    if clips.is_dir():
+        entries += [p for p in clips.iterdir() if p.is_dir()]
     removed = 0
     oldest = time.time() - SPOOL_MIN_AGE_SECONDS
-    for path in folder.iterdir():
+    for path in entries:
         job_id = path.name.split(".", 1)[0]
-        if not _JOB_ID.match(job_id) or not path.is_file() or path.stat().st_mtime > oldest:
+        if not _JOB_ID.match(job_id) or path.stat().st_mtime > oldest:
             continue
         try:
             status: JobStatus | None = Job.fetch(
@@ -500,7 +508,10 @@ def remove_ended_spool_files(connection: redis.Redis, folder: Path | None) -> in
         except NoSuchJobError:
             status = None
         if status is None or status in _ENDED:
-            path.unlink(missing_ok=True)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             removed += 1
     if removed:
         log.info("removed %d spool files whose upload job had ended", removed)

@@ -31,6 +31,7 @@ from backstride.services.activities import activity_document, list_runner_activi
 from backstride.services.importing import find_sources, import_sources
 from backstride.services.record import open_record
 from backstride.services.upload_queue import (
+    CLIP_FOLDER_NAME,
     KEEP_ENDED_SECONDS,
     SERIALIZER,
     SPOOL_MIN_AGE_SECONDS,
@@ -256,6 +257,23 @@ def test_maintenance_removes_old_spool_files_whose_job_ended(settings, runner_id
 
     assert removed == 2
     assert sorted(p.name for p in folder.iterdir()) == sorted([f"{waiting}.gpx", young.name])
+
+
+def test_maintenance_removes_old_form_clips_whose_job_was_lost(settings, runner_id, queue):
+    waiting = enqueue(settings, runner_id, queue, "later.gpx", gpx_run(11))
+    clips = spool_folder(settings) / CLIP_FOLDER_NAME
+    lost, queued, young = (clips / name for name in (uuid.uuid4().hex, waiting, uuid.uuid4().hex))
+    for own in (lost, queued, young):
+        own.mkdir(parents=True)
+        (own / "run.mp4").write_bytes(b"a clip")
+    old = time.time() - SPOOL_MIN_AGE_SECONDS - 60
+    for own in (lost, queued):
+        os.utime(own, (old, old))
+
+    removed = remove_ended_spool_files(redis.Redis.from_url(settings.redis_url), clips.parent)
+
+    assert removed == 1
+    assert sorted(p.name for p in clips.iterdir()) == sorted([queued.name, young.name])
 
 
 def test_an_import_killed_midway_is_finished_by_the_next_worker(
