@@ -79,7 +79,7 @@ def latest_outcome_dates(*, session: Session, runner_id: int) -> dict[str, date]
         .group_by(OutcomeRow.instrument)
     )
     with reading(session, "read the outcome questionnaires"):
-        return dict(session.execute(query).tuples().all())
+        return {row[0]: row[1] for row in session.execute(query)}
 
 
 def _key(document: Mapping[str, object]) -> tuple[date, str]:
