@@ -7,7 +7,7 @@ is PyAV's H.264 encoder, so any phone or browser plays it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import numpy as np
 from backstride.form.analysis import FormAnalysis
 from backstride.form.metrics import shank_angle_deg
 from backstride.form.track import INDEX, SIDES, Array
-from backstride.form.video import Frame, VideoFile, frames
+from backstride.form.video import Frame, VideoFile, frame_at, frames
 
 _BONES = [
     (f"{s}_{a}", f"{s}_{b}")
@@ -61,20 +61,29 @@ def draw_frame(rgb: Frame, analysis: FormAnalysis, index: int) -> Frame:
     return _caption(canvas, analysis, landing)
 
 
-def key_frame_jpeg(path: Path, video: VideoFile, analysis: FormAnalysis) -> bytes | None:
-    """The key landing drawn on its frame, as JPEG bytes; None without a landing."""
-    if analysis.key_frame is None:
+def key_frame_jpeg(
+    path: Path,
+    video: VideoFile,
+    analysis: FormAnalysis,
+    times: Sequence[int | None] = (),
+) -> bytes | None:
+    """The key landing drawn on its frame, as JPEG bytes; None without a landing.
+
+    `times` are the frames' presentation times from the analysis's pass (`Tracked.times`):
+    with them the frame is found by seeking, without decoding the clip a second time.
+    """
+    index = analysis.key_frame
+    if index is None:
         return None
-    for index, rgb in enumerate(frames(path, video)):
-        if index == analysis.key_frame:
-            drawn = draw_frame(rgb, analysis, index)
-            ok, data = cv2.imencode(
-                ".jpg",
-                cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR),
-                [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY],
-            )
-            return bytes(data.tobytes()) if ok else None
-    return None
+    pts = times[index] if index < len(times) else None
+    rgb = frame_at(path, video, index, pts)
+    if rgb is None:
+        return None
+    drawn = draw_frame(rgb, analysis, index)
+    ok, data = cv2.imencode(
+        ".jpg", cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, _JPEG_QUALITY]
+    )
+    return bytes(data.tobytes()) if ok else None
 
 
 def write_overlay(

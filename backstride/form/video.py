@@ -25,6 +25,11 @@ from backstride.errors import VideoInvalid
 Frame = npt.NDArray[np.uint8]
 
 ANALYSIS_SIDE_PX = 1280
+"""The longer side of the frames drawn on (key frame, overlay) and of the landmarks' pixels."""
+POSE_SIDE_PX = 960
+"""The longer side of the frames handed to the pose model. It finds the runner on a 224 px
+picture and reads the landmarks from a 256 px crop, so larger frames only cost decoding time;
+the landmarks are scaled back to `ANALYSIS_SIDE_PX` pixels."""
 MAX_PIXELS = 4096 * 2304
 """Larger than 4K UHD (3840x2160) is refused: such frames would cost seconds each."""
 MAX_SECONDS = 180.0
@@ -57,9 +62,16 @@ class VideoFile:
         return self.width, self.height
 
     def analysis_size(self) -> tuple[int, int]:
+        """(width, height) of the frames drawn on and of the landmarks' pixels, upright."""
+        return self._scaled(ANALYSIS_SIDE_PX)
+
+    def pose_size(self) -> tuple[int, int]:
         """(width, height) of the frames handed to the pose model, upright."""
+        return self._scaled(POSE_SIDE_PX)
+
+    def _scaled(self, side: int) -> tuple[int, int]:
         width, height = self.display_size
-        scale = min(1.0, ANALYSIS_SIDE_PX / max(width, height))
+        scale = min(1.0, side / max(width, height))
         return _even(width * scale), _even(height * scale)
 
 
@@ -74,17 +86,62 @@ def frames(path: Path, video: VideoFile) -> Iterator[Frame]:
 
     A file that ends early or breaks off mid-way stops the frames there: what decoded is kept.
     """
-    width, height = video.analysis_size()
-    if video.rotation % 180:
-        width, height = height, width  # scaled before turning upright
+    for _, rgb in timed_frames(path, video):
+        yield rgb
+
+
+def timed_frames(
+    path: Path, video: VideoFile, size: tuple[int, int] | None = None
+) -> Iterator[tuple[int | None, Frame]]:
+    """As `frames` (of `size`, upright, when given), each with its presentation time in the
+    stream's time base (None when the file gives none): `frame_at` finds a frame again by it
+    without decoding the clip again."""
     with open_video(path) as (container, stream):
         stream.thread_type = "AUTO"
         try:
             for frame in container.decode(stream):
-                rgb = frame.to_ndarray(format="rgb24", width=width, height=height)
-                yield _upright(rgb, video.rotation)
+                yield frame.pts, _rgb(frame, video, size)
         except av.error.FFmpegError:
             return
+
+
+def frame_at(path: Path, video: VideoFile, index: int, pts: int | None) -> Frame | None:
+    """The frame `index` of the clip, whose presentation time is `pts`: found by seeking to the
+    key frame before it and decoding from there (a fraction of a second of video), or, when
+    the file gives no times or the seek misses, by decoding from the start. None if the file
+    holds fewer frames."""
+    if pts is not None:
+        found = _seek_frame(path, video, pts)
+        if found is not None:
+            return found
+    for number, rgb in enumerate(frames(path, video)):
+        if number == index:
+            return rgb
+    return None
+
+
+def _seek_frame(path: Path, video: VideoFile, pts: int) -> Frame | None:
+    with open_video(path) as (container, stream):
+        try:
+            container.seek(pts, stream=stream, backward=True, any_frame=False)
+            for frame in container.decode(stream):
+                if frame.pts is None or frame.pts > pts:
+                    return None
+                if frame.pts == pts:
+                    return _rgb(frame, video)
+        except av.error.FFmpegError:
+            return None
+    return None
+
+
+def _rgb(frame: Any, video: VideoFile, size: tuple[int, int] | None = None) -> Frame:
+    """An upright RGB array of `size` (by default `video.analysis_size()`), scaled by
+    libswscale as it converts."""
+    width, height = size or video.analysis_size()
+    if video.rotation % 180:
+        width, height = height, width  # scaled before turning upright
+    rgb = frame.to_ndarray(format="rgb24", width=width, height=height)
+    return _upright(rgb, video.rotation)
 
 
 @contextmanager

@@ -108,7 +108,7 @@ def analyse_video(
     info = VideoInfo(path.name, video.fps, tracked.track.frames, width, height, factor, time_base)
     analysis = analyse(tracked.track, info, kb)
     document = analysis_document(analysis, kb)
-    key_frame = key_frame_jpeg(path, video, analysis) if analysis.key_frame is not None else None
+    key_frame = key_frame_jpeg(path, video, analysis, tracked.times)
     return FormResult(analysis, document, key_frame)
 
 

@@ -19,13 +19,21 @@ from .synthetic import HEIGHT, WIDTH
 
 
 def make_clip(
-    path: Path, *, frames: int, fps: int = 60, size: tuple[int, int] = (320, 180)
+    path: Path,
+    *,
+    frames: int,
+    fps: int = 60,
+    size: tuple[int, int] = (320, 180),
+    key_frame_every: int | None = None,
 ) -> Path:
-    """An H.264 .mp4 of `frames` frames: a gradient sliding sideways."""
+    """An H.264 .mp4 of `frames` frames: a gradient sliding sideways (a key frame every
+    `key_frame_every` frames when given, as a phone writes about one a second)."""
     width, height = size
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("libx264", rate=Fraction(fps))
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        if key_frame_every is not None:
+            stream.options = {"g": str(key_frame_every), "keyint_min": str(key_frame_every)}
         x = np.linspace(0, 255, width, dtype=np.float32)
         for i in range(frames):
             row = ((x + 3 * i) % 256).astype(np.uint8)

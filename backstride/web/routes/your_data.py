@@ -60,6 +60,7 @@ COUNT_WORDS: dict[str, tuple[str, str]] = {
     "activities": ("activity", "activities"),
     "activity_files": ("original activity file", "original activity files"),
     "outcomes": ("outcome questionnaire", "outcome questionnaires"),
+    "form_analyses": ("form analysis", "form analyses"),
 }
 
 
