@@ -187,5 +187,6 @@ def form_evidence(stored: FormAnalysisRecord, *, zone: tzinfo = UTC) -> FormEvid
 def form_analysis(record: Record, analysis_id: int) -> FormAnalysisRecord | None:
     """One of the runner's kept analyses by its id, or None (none such, or someone else's)."""
     with record.session() as session:
-        kept = repo.list_form_analyses(session=session, runner_id=record.runner.id)
-    return next((analysis for analysis in kept if analysis.id == analysis_id), None)
+        return repo.get_form_analysis(
+            session=session, runner_id=record.runner.id, analysis_id=analysis_id
+        )

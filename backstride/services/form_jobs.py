@@ -54,6 +54,7 @@ from backstride.services.upload_queue import (
     SERIALIZER,
     UPLOAD_QUEUE,
     UploadQueueUnavailable,
+    record_job_failure,
     require_upload_queue,
     spool_folder,
 )
@@ -443,14 +444,7 @@ def _job_progress(job: Job | None) -> Progress | None:
 
 
 def _failed(job: Job | None, message: str, *, final: bool) -> None:
-    log.warning("form job %s failed%s", job.id if job else "-", "" if final else "; tried again")
-    if job is None:
-        return
-    if final:
-        job.retries_left = 0
-    with suppress(redis.RedisError):
-        job.meta["error"] = message
-        job.save_meta()  # type: ignore[no-untyped-call]
+    record_job_failure(job, message, final=final, kind="form")
 
 
 def _here(path: Path) -> Path:

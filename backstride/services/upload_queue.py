@@ -580,9 +580,17 @@ def _shown_as(source: SourceFile, spool_name: str, display_name: str) -> SourceF
 
 def _failed(job: Job | None, message: str, path: Path, *, final: bool) -> None:
     """Record why the job failed; on a final failure, forbid another try and drop the file."""
-    log.warning("upload job %s failed%s", job.id if job else "-", "" if final else "; tried again")
     if final:
         path.unlink(missing_ok=True)
+    record_job_failure(job, message, final=final, kind="upload")
+
+
+def record_job_failure(job: Job | None, message: str, *, final: bool, kind: str) -> None:
+    """Log that a `kind` job failed (its id only) and keep `message` in its meta; on a final
+    failure no try is left."""
+    log.warning(
+        "%s job %s failed%s", kind, job.id if job else "-", "" if final else "; tried again"
+    )
     if job is None:
         return
     if final:

@@ -93,6 +93,18 @@ def latest_form_analysis(
         return _record(row) if row is not None else None
 
 
+def get_form_analysis(
+    *, session: Session, runner_id: int, analysis_id: int
+) -> FormAnalysisRecord | None:
+    """One of the runner's analyses by its id (document only), or None if it is not theirs."""
+    query = sa.select(*_COLUMNS).where(
+        FormAnalysisRow.runner_id == runner_id, FormAnalysisRow.id == analysis_id
+    )
+    with reading(session, "read the form analysis"):
+        row = session.execute(query).first()
+        return _record(row) if row is not None else None
+
+
 def form_analysis_media(
     *, session: Session, runner_id: int, analysis_id: int
 ) -> tuple[bytes | None, bytes | None] | None:

@@ -64,6 +64,7 @@ from backstride.store.activities import (
 )
 from backstride.store.form_analyses import (
     form_analysis_media,
+    get_form_analysis,
     iter_form_analyses_with_media,
     latest_form_analysis,
     list_form_analyses,
@@ -119,6 +120,7 @@ __all__ = [
     "get_account",
     "get_activity_file",
     "get_checkin",
+    "get_form_analysis",
     "get_or_create_personal_runner",
     "get_return_to_run",
     "get_runner",
