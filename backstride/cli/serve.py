@@ -19,6 +19,8 @@ from backstride.cli.options import Db
 #: The app factory uvicorn runs in each worker; a string, so the command line never imports
 #: the web layer itself.
 APP_FACTORY = "backstride.web.app:app_from_environment"
+#: The event loop of each worker (`backstride.web.event_loop`), named the same way.
+EVENT_LOOP = "backstride.web.event_loop:new_event_loop"
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -82,6 +84,9 @@ def server_options(team: bool) -> dict[str, Any]:
     """How uvicorn serves the app (bench/bench_web.py serves its bare route the same way)."""
     return {
         "server_header": False,
+        # The standard library's loop, taking new connections a few at a time, not uvloop
+        # (backstride.web.event_loop says why).
+        "loop": EVENT_LOOP,
         # Team mode sits behind an HTTPS reverse proxy: trust its X-Forwarded-For and
         # X-Forwarded-Proto, from the addresses in FORWARDED_ALLOW_IPS only (127.0.0.1 unless
         # set), so that sign-in limits count the real client's address.

@@ -234,8 +234,9 @@ def save_outcome(
 def outcomes_due(record: Record, *, today: dt.date) -> tuple[QuestionnaireDue, ...]:
     """The questionnaires the runner should answer now: at the start of their programme (the
     current return-to-run programme, or else their first assessment), then every two weeks."""
-    # Today asks this on every visit: it reads two dates, never the documents.
-    with record.session() as session:
+    # Today asks this on every visit: it reads two dates, never the documents, all in one
+    # transaction.
+    with record.session() as session, session.begin():
         runner_id = record.runner.id
         programme = repo.get_return_to_run(session=session, runner_id=runner_id)
         first_assessed = repo.first_assessment_time(session=session, runner_id=runner_id)

@@ -84,13 +84,21 @@ def latest_form_analysis(
     *, session: Session, runner_id: int, usable_only: bool = False
 ) -> FormAnalysisRecord | None:
     """The runner's most recent analysis (the most recent usable one if asked), or None."""
-    query = sa.select(*_COLUMNS).where(FormAnalysisRow.runner_id == runner_id)
-    if usable_only:
-        query = query.where(FormAnalysisRow.usable.is_(True))
-    query = query.order_by(FormAnalysisRow.created_at.desc(), FormAnalysisRow.id.desc()).limit(1)
+    query = _LATEST_USABLE if usable_only else _LATEST
     with reading(session, "read the latest form analysis"):
-        row = session.execute(query).first()
+        row = session.connection().execute(query, {"runner_id": runner_id}).first()
         return _record(row) if row is not None else None
+
+
+# Built once: every assessment asks for the latest usable analysis, and building the statement
+# took longer than running it.
+_LATEST = (
+    sa.select(*_COLUMNS)
+    .where(FormAnalysisRow.runner_id == sa.bindparam("runner_id"))
+    .order_by(FormAnalysisRow.created_at.desc(), FormAnalysisRow.id.desc())
+    .limit(1)
+)
+_LATEST_USABLE = _LATEST.where(FormAnalysisRow.usable.is_(True))
 
 
 def get_form_analysis(

@@ -73,13 +73,17 @@ def list_outcomes(
 
 def latest_outcome_dates(*, session: Session, runner_id: int) -> dict[str, date]:
     """The date of the runner's latest questionnaire of each instrument answered so far."""
-    query = (
-        sa.select(OutcomeRow.instrument, sa.func.max(OutcomeRow.date))
-        .where(OutcomeRow.runner_id == runner_id)
-        .group_by(OutcomeRow.instrument)
-    )
     with reading(session, "read the outcome questionnaires"):
-        return dict(session.execute(query).all())
+        rows = session.connection().execute(_LATEST_DATES, {"runner_id": runner_id}).all()
+        return dict(rows)
+
+
+# Built once: Today asks for it on every visit.
+_LATEST_DATES = (
+    sa.select(OutcomeRow.instrument, sa.func.max(OutcomeRow.date))
+    .where(OutcomeRow.runner_id == sa.bindparam("runner_id"))
+    .group_by(OutcomeRow.instrument)
+)
 
 
 def _key(document: Mapping[str, object]) -> tuple[date, str]:

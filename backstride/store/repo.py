@@ -344,11 +344,15 @@ def list_assessments(*, session: Session, runner_id: int) -> list[AssessmentReco
 def first_assessment_time(*, session: Session, runner_id: int) -> datetime | None:
     """When the runner's first assessment was kept, or None before any."""
     with reading(session, "read the assessments"):
-        return session.scalar(
-            sa.select(sa.func.min(AssessmentRow.created_at)).where(
-                AssessmentRow.runner_id == runner_id
-            )
+        first: datetime | None = (
+            session.connection().execute(_FIRST_ASSESSED, {"runner_id": runner_id}).scalar()
         )
+        return first
+
+
+_FIRST_ASSESSED = sa.select(sa.func.min(AssessmentRow.created_at)).where(
+    AssessmentRow.runner_id == sa.bindparam("runner_id")
+)
 
 
 def latest_assessment(*, session: Session, runner_id: int) -> AssessmentRecord | None:
@@ -448,13 +452,28 @@ def list_checkins(
     date_to: date | None = None,
 ) -> list[CheckInRecord]:
     """The runner's check-ins from `date_from` to `date_to` (both included), oldest first."""
-    query = sa.select(CheckInRow).where(CheckInRow.runner_id == runner_id)
-    if date_from is not None:
-        query = query.where(CheckInRow.date >= date_from)
-    if date_to is not None:
-        query = query.where(CheckInRow.date <= date_to)
+    query = _CHECKINS[date_from is not None, date_to is not None]
+    given = {"runner_id": runner_id, "date_from": date_from, "date_to": date_to}
     with reading(session, "read the check-ins"):
-        return [_checkin(row) for row in session.scalars(query.order_by(CheckInRow.date))]
+        return [_checkin(row) for row in session.scalars(query, given)]
+
+
+def _checkins_query(*, bounded_from: bool, bounded_to: bool) -> sa.Select[CheckInRow]:
+    query = sa.select(CheckInRow).where(CheckInRow.runner_id == sa.bindparam("runner_id"))
+    if bounded_from:
+        query = query.where(CheckInRow.date >= sa.bindparam("date_from"))
+    if bounded_to:
+        query = query.where(CheckInRow.date <= sa.bindparam("date_to"))
+    return query.order_by(CheckInRow.date)
+
+
+# Built once, one for each pair of bounds given (Today reads the last two weeks on every visit):
+# building a statement took longer than running it.
+_CHECKINS = {
+    (bounded_from, bounded_to): _checkins_query(bounded_from=bounded_from, bounded_to=bounded_to)
+    for bounded_from in (False, True)
+    for bounded_to in (False, True)
+}
 
 
 def _checkin_columns(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -538,13 +557,17 @@ def save_return_to_run(
 def get_return_to_run(*, session: Session, runner_id: int) -> ReturnToRunState | None:
     """The runner's current (most recently started) programme, or None."""
     with reading(session, "read the return-to-run programme"):
-        row = session.scalars(
-            sa.select(ReturnToRunRow)
-            .where(ReturnToRunRow.runner_id == runner_id)
-            .order_by(ReturnToRunRow.id.desc())
-            .limit(1)
-        ).one_or_none()
+        row = session.scalars(_CURRENT_PROGRAMME, {"runner_id": runner_id}).one_or_none()
         return _return_to_run(row) if row is not None else None
+
+
+# Built once (Today and every check-in ask for it): building took longer than running it.
+_CURRENT_PROGRAMME = (
+    sa.select(ReturnToRunRow)
+    .where(ReturnToRunRow.runner_id == sa.bindparam("runner_id"))
+    .order_by(ReturnToRunRow.id.desc())
+    .limit(1)
+)
 
 
 def return_to_run_is_active(*, session: Session, runner_id: int) -> bool:

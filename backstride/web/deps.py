@@ -25,9 +25,9 @@ from backstride.knowledge import KnowledgeBase
 from backstride.services.accounts import NotARunner
 from backstride.services.record import Record
 from backstride.web.auth import TeamConfig, require_runner
-from backstride.web.store_threads import in_store_thread
+from backstride.web.store_threads import in_store_thread, read_briefly
 
-__all__ = ["KnowledgeDep", "RecordDep", "in_store_thread"]
+__all__ = ["KnowledgeDep", "RecordDep", "in_store_thread", "read_briefly"]
 
 
 async def get_record(request: Request) -> Record:

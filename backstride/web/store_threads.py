@@ -7,6 +7,13 @@ threads of the app's own, started with the app and stopped with it:
 ```python
 latest = await in_store_thread(request, record.latest_assessment)
 ```
+
+A short read that every request of a busy route makes (Today's, an assessment's form findings)
+goes through `read_briefly` instead: on SQLite it runs at once, on the event loop. A SQLite
+reader in WAL mode never waits for a writer, and such a read takes a tenth of a millisecond,
+less than the hand-over to a thread and back (about 0.3 ms of a worker's time under load, as
+the two threads take turns with the interpreter). Other databases answer over the network:
+there the read goes to the store threads.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from typing import ParamSpec, TypeVar
 
 from starlette.requests import Request
 
-__all__ = ["in_store_thread", "store_threads"]
+__all__ = ["in_store_thread", "read_briefly", "store_threads"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -30,6 +37,10 @@ T = TypeVar("T")
 #: keep several in flight.
 STORE_THREADS = {"sqlite": 1}
 STORE_THREADS_OTHER = 4
+
+
+#: Databases whose short reads `read_briefly` runs on the event loop.
+READ_ON_THE_LOOP = frozenset({"sqlite"})
 
 
 def store_threads(dialect: str) -> ThreadPoolExecutor:
@@ -48,3 +59,13 @@ async def in_store_thread(
         raise RuntimeError("the app's store threads are not started: run it with its lifespan")
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(executor, partial(work, *args, **kwargs))
+
+
+async def read_briefly(
+    request: Request, work: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """`work(*args, **kwargs)`, a short read of a few rows: at once on SQLite, on the store
+    threads elsewhere (see the module's note)."""
+    if getattr(request.app.state, "store_dialect", None) in READ_ON_THE_LOOP:
+        return work(*args, **kwargs)
+    return await in_store_thread(request, work, *args, **kwargs)

@@ -71,7 +71,7 @@ def test_assessments_are_listed_oldest_first_and_the_latest_found(
         ({"running": {"decision": "stop"}}, "no text at triage.level"),
         ({"triage": {"level": "urgent"}}, "no text at running.decision"),
         ({**OUTPUT, "when": date(2026, 3, 1)}, "not plain JSON"),
-        ({**OUTPUT, "score": float("nan")}, "not plain JSON"),
+        ({**OUTPUT, "scores": {1: 2}}, "not plain JSON"),
     ],
 )
 def test_a_malformed_output_is_refused_and_nothing_stored(
@@ -80,6 +80,15 @@ def test_a_malformed_output_is_refused_and_nothing_stored(
     with pytest.raises(StoreError, match=message):
         repo.save_assessment(session=session, runner_id=runner.id, intake=INTAKE, output=output)
     assert repo.list_assessments(session=session, runner_id=runner.id) == []
+
+
+def test_a_number_json_cannot_hold_is_kept_as_unknown(session: Session, runner: Runner) -> None:
+    output = {**OUTPUT, "score": float("nan"), "ratio": float("inf")}
+    saved = repo.save_assessment(session=session, runner_id=runner.id, intake=INTAKE, output=output)
+    latest = repo.latest_assessment(session=session, runner_id=runner.id)
+    assert latest is not None
+    assert saved.output["score"] is None and latest.output["score"] is None
+    assert latest.output["ratio"] is None
 
 
 _json = st.recursive(

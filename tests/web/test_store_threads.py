@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from backstride.settings import Settings
 from backstride.web.app import create_app
-from backstride.web.store_threads import in_store_thread
+from backstride.web.store_threads import in_store_thread, read_briefly
 
 pytestmark = pytest.mark.anyio
 
@@ -43,3 +43,19 @@ async def test_an_error_in_store_work_reaches_the_route(settings: Settings):
     async with app.router.lifespan_context(app):
         with pytest.raises(ValueError, match="the store said no"):
             await in_store_thread(_request(app), fails)
+
+
+async def test_a_brief_read_runs_at_once_on_sqlite_and_on_the_store_threads_elsewhere(
+    settings: Settings,
+):
+    app = create_app(settings)
+
+    async with app.router.lifespan_context(app):
+        reader = await read_briefly(_request(app), threading.current_thread)
+        assert await read_briefly(_request(app), sum, [1, 2], start=3) == 6
+
+    if settings.database_url.startswith("sqlite"):
+        # A SQLite reader never waits for a writer: handing the read to a thread costs more.
+        assert reader is threading.current_thread()
+    else:
+        assert reader.name.startswith("backstride-store")

@@ -23,7 +23,7 @@ from backstride.services.form import FormEvidence, latest_form_evidence
 from backstride.services.load import runner_history
 from backstride.services.record import Record
 from backstride.services.return_to_run import runner_today
-from backstride.web.deps import KnowledgeDep, RecordDep, in_store_thread
+from backstride.web.deps import KnowledgeDep, RecordDep, in_store_thread, read_briefly
 from backstride.web.inputs import inputs
 from backstride.web.responses import JSONAnswer
 from backstride.web.saving import assessments_saved
@@ -80,9 +80,9 @@ async def assess(
     The answer is the assessment document even when the record cannot be written: the runner
     must see the triage whatever happens to the store (`saved` is then false).
     """
-    history, evidence = await in_store_thread(
-        request, _what_the_record_adds, record, options.history
-    )
+    # The history reads every run of the last weeks; the form findings alone are one row.
+    read = in_store_thread if options.history else read_briefly
+    history, evidence = await read(request, _what_the_record_adds, record, options.history)
     assessed = intake if history is None else fill_from_history(intake, history)
     document: dict[str, Any] = assessment_document(
         assess_intake(assessed, knowledge, evidence), knowledge

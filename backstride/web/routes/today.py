@@ -40,7 +40,7 @@ from backstride.services.return_to_run import (
     status_document,
     warning_sign_since_assessment,
 )
-from backstride.web.deps import KnowledgeDep, RecordDep, in_store_thread
+from backstride.web.deps import KnowledgeDep, RecordDep, read_briefly
 from backstride.web.forms import NO, YES
 from backstride.web.routes.pages import ACT_NOW_LEVELS, PostedForm
 from backstride.web.templating import templates
@@ -84,7 +84,7 @@ async def today_page(
     request: Request, record: RecordDep, knowledge: KnowledgeDep, checkin: str | None = None
 ) -> HTMLResponse:
     """Today: the safety state, the running decision, the programme, the exercises, the form."""
-    view = await in_store_thread(request, _read_today, record, knowledge)
+    view = await read_briefly(request, _read_today, record, knowledge)
     saved = SAVED_WORDS.get(checkin or "")
     return _render(request, view, knowledge, CheckInForm(), saved=saved)
 
