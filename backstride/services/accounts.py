@@ -269,7 +269,7 @@ def signed_in_record(
     mode runs for every request."""
     if not token or len(token) > 200:
         return None
-    with store.session() as session:
+    with store.single_read() as session:
         found = repo.session_account_and_runner(
             session=session, token_hash=token_digest(token), now=_now(now)
         )

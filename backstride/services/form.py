@@ -160,7 +160,7 @@ def form_key_frame(record: Record, analysis_id: int) -> bytes | None:
 def latest_form_evidence(record: Record) -> FormEvidence | None:
     """The findings of the runner's latest usable analysis, for the next assessment, dated on
     the runner's own day."""
-    with record.session() as session:
+    with record.store.single_read() as session:
         latest = repo.latest_form_analysis(
             session=session, runner_id=record.runner.id, usable_only=True
         )

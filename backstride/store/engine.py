@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -92,6 +92,22 @@ class Store:
     def session(self) -> Session:
         """A new session; use it as a context manager (`with store.session() as session:`)."""
         return self.sessions()
+
+    def single_read(self) -> Session:
+        """A session for a read of one statement, which is its own snapshot: on PostgreSQL it
+        runs outside a transaction, which saves the BEGIN and the COMMIT, two of its three
+        round trips to the server (team mode reads the signed-in account this way on every
+        request). On SQLite, where a transaction costs no round trip, it is `session()`.
+        Only for reads: on PostgreSQL a write through it would be committed at once, statement
+        by statement."""
+        if self.engine.dialect.name == "sqlite":
+            return self.sessions()
+        return self.sessions(bind=self._autocommit_engine)
+
+    @cached_property
+    def _autocommit_engine(self) -> Engine:
+        # The same pool: each connection is switched to autocommit while checked out.
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def close(self) -> None:
         self.engine.dispose()

@@ -136,7 +136,8 @@ async def authenticate(request: Request) -> Account | None:
     if account is not None:
         request.state.csrf_token = config.csrf_token("session", token)
     else:
-        seed = getattr(request.state, "visitor_seed", "")
+        visitor = getattr(request.state, "visitor_seed", None)
+        seed = visitor.value if isinstance(visitor, VisitorSeed) else ""
         request.state.csrf_token = config.csrf_token("visitor", seed) if seed else ""
     path = _route_path(request)
     if _matches(path, PUBLIC_PATHS):
@@ -243,8 +244,25 @@ def refused_page(request: Request, status: int, title: str, message: str) -> HTM
     )
 
 
+class VisitorSeed:
+    """A browser's visitor seed: the one its cookie brought, or a new one made when first
+    asked for (a request signed in never asks, and then no visitor cookie is set)."""
+
+    def __init__(self, given: str) -> None:
+        self._value = given
+        self.fresh = False
+
+    @property
+    def value(self) -> str:
+        if not self._value:
+            self._value = secrets.token_urlsafe(24)
+            self.fresh = True
+        return self._value
+
+
 class VisitorCookie:
-    """Give every browser a random visitor cookie, the seed of its CSRF token before sign-in.
+    """Give every browser that is not signed in a random visitor cookie, the seed of its CSRF
+    token before sign-in.
 
     So even the sign-in and sign-up forms carry a token another site cannot know.
     """
@@ -259,15 +277,14 @@ class VisitorCookie:
             await self.app(scope, receive, send)
             return
         header = dict(scope.get("headers", ())).get(b"cookie", b"").decode("latin-1")
-        seed = cookie_parser(header).get(self.cookie, "")
-        fresh = not (20 <= len(seed) <= 64 and seed.replace("-", "").replace("_", "").isalnum())
-        if fresh:
-            seed = secrets.token_urlsafe(24)
+        given = cookie_parser(header).get(self.cookie, "") if header else ""
+        usable = 20 <= len(given) <= 64 and given.replace("-", "").replace("_", "").isalnum()
+        seed = VisitorSeed(given if usable else "")
         scope.setdefault("state", {})["visitor_seed"] = seed
 
         async def send_with_cookie(message: Message) -> None:
-            if fresh and message["type"] == "http.response.start":
-                MutableHeaders(scope=message).append("Set-Cookie", self._set_cookie(seed))
+            if seed.fresh and message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("Set-Cookie", self._set_cookie(seed.value))
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

@@ -33,10 +33,11 @@ T = TypeVar("T")
 
 #: Store threads per app (per server worker) by database. SQLite lets one connection write at a
 #: time, so more threads would only take turns, and compete with the event loop for the
-#: interpreter while they wait; PostgreSQL's queries wait on the network, and a few threads
-#: keep several in flight.
+#: interpreter while they wait. PostgreSQL's queries wait on the network, and two threads keep
+#: two in flight; more only took turns for the interpreter (team assessments, 2 workers, 50
+#: clients: 364-407/s with one thread, 436-494/s with two, 375-405/s with four).
 STORE_THREADS = {"sqlite": 1}
-STORE_THREADS_OTHER = 4
+STORE_THREADS_OTHER = 2
 
 
 #: Databases whose short reads `read_briefly` runs on the event loop.

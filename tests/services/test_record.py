@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import sqlalchemy as sa
@@ -80,6 +81,45 @@ def test_an_assessment_that_cannot_be_kept_leaves_the_others_kept(database_url):
         with record.session() as session:
             stored = repo.list_assessments(session=session, runner_id=record.runner.id)
         assert stored == [first, last]
+
+
+def test_a_lot_the_database_refuses_in_part_is_written_again_each_on_its_own(database_url):
+    """The first try writes the lot without savepoints; the database refusing one assessment
+    (its runner is gone) undoes that try, and the second keeps the others."""
+    with open_record(database_url) as record:
+        gone = Record(record.store, dataclasses.replace(record.runner, id=record.runner.id + 999))
+        intake, output = _assessment()
+        lots = [AssessmentToKeep(r, intake, output) for r in (record, gone, record)]
+        statements: list[str] = []
+        sa.event.listen(record.store.engine, "before_cursor_execute", _seen(statements))
+
+        first, refused, last = save_assessments(record.store, lots)
+
+        assert isinstance(refused, StoreError)
+        assert sum("SAVEPOINT" in s.upper() for s in statements) > 0
+        with record.session() as session:
+            stored = repo.list_assessments(session=session, runner_id=record.runner.id)
+        assert stored == [first, last]
+
+
+def test_a_lot_kept_whole_takes_no_savepoints(database_url):
+    with open_record(database_url) as record:
+        lots = [AssessmentToKeep(record, *_assessment()) for _ in range(3)]
+        statements: list[str] = []
+        sa.event.listen(record.store.engine, "before_cursor_execute", _seen(statements))
+
+        kept = save_assessments(record.store, lots)
+
+        assert not any(isinstance(k, Exception) for k in kept)
+        assert not any("SAVEPOINT" in s.upper() for s in statements)
+        assert len(statements) < 12  # two or three each, not four or five
+
+
+def _seen(statements: list[str]):
+    def seen(connection, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    return seen
 
 
 def test_nothing_is_kept_when_the_lot_cannot_be_committed(database_url):

@@ -16,6 +16,7 @@ from .conftest import PASSWORD, Team
 pytestmark = pytest.mark.anyio
 
 SESSION = "__Host-backstride_session"
+VISITOR = "__Host-backstride_visitor"
 
 
 def _set_cookie(response, name: str) -> str:
@@ -84,6 +85,26 @@ async def test_plain_http_cookies_when_secure_cookies_is_off(database_url, clock
         cookie = _set_cookie(response, "backstride_visitor")
     assert "secure" not in cookie.lower()
     assert "httponly" in cookie.lower()
+
+
+async def test_a_visitor_cookie_is_given_before_sign_in_and_not_to_a_signed_in_request(
+    team: Team,
+) -> None:
+    runner = await team.runner("ana@example.org")
+    runner.client.cookies.delete(VISITOR)
+    assert VISITOR not in runner.client.cookies
+    fresh = await team.browser()
+
+    signed_in = await runner.get("/today")
+    first_visit = await fresh.get("/login")
+
+    assert signed_in.status_code == 200
+    assert not [c for c in signed_in.headers.get_list("set-cookie") if "visitor" in c]
+    seed = _set_cookie(first_visit, VISITOR).split(";")[0].split("=", 1)[1]
+    # Kept by the browser, the same seed comes back: no new cookie, the same form token.
+    again = await fresh.get("/login")
+    assert not [c for c in again.headers.get_list("set-cookie") if "visitor" in c]
+    assert fresh.client.cookies.get(VISITOR) == seed
 
 
 async def test_signing_in_makes_a_new_session_and_ends_the_old_one(team: Team) -> None:
