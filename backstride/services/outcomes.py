@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -52,9 +52,6 @@ from backstride.services.load import runner_zone
 from backstride.services.record import Record
 from backstride.store import repo
 from backstride.store.records import AssessmentRecord, CheckInRecord, OutcomeRecord
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -234,14 +231,12 @@ def save_outcome(
 # When to ask ------------------------------------------------------------------------------------
 
 
-def outcomes_due(
-    record: Record, *, today: dt.date, session: Session | None = None
-) -> tuple[QuestionnaireDue, ...]:
+def outcomes_due(record: Record, *, today: dt.date) -> tuple[QuestionnaireDue, ...]:
     """The questionnaires the runner should answer now: at the start of their programme (the
-    current return-to-run programme, or else their first assessment), then every two weeks.
-    Read in one transaction (`session`'s, if given)."""
-    # Today asks this on every visit: it reads two dates, never the documents.
-    with record.snapshot(session) as session:
+    current return-to-run programme, or else their first assessment), then every two weeks."""
+    # Today asks this on every visit: it reads two dates, never the documents, in one
+    # transaction.
+    with record.transaction() as session:
         runner_id = record.runner.id
         programme = repo.get_return_to_run(session=session, runner_id=runner_id)
         first_assessed = repo.first_assessment_time(session=session, runner_id=runner_id)

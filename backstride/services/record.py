@@ -10,9 +10,10 @@ with open_record(db=None) as record:      # --db URL, or BACKSTRIDE_DATABASE_URL
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -49,23 +50,36 @@ class Record:
 
     store: Store
     runner: Runner
+    #: The session every read of this record shares, inside its transaction (`snapshot`).
+    _within: Session | None = field(default=None, compare=False, repr=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session for several reads or writes; each store function is its own transaction."""
+        """A session for several reads or writes; each store function is its own transaction
+        (in a `snapshot`, the snapshot's session)."""
+        if self._within is not None:
+            yield self._within
+            return
         with self.store.session() as session:
             yield session
 
     @contextmanager
-    def snapshot(self, within: Session | None = None) -> Iterator[Session]:
-        """A session whose reads see one snapshot of the record: `within` as it is (a session
-        whose transaction is open: several reads of a page share it), or else a new session
-        in a transaction of its own."""
-        if within is not None:
-            yield within
+    def transaction(self) -> Iterator[Session]:
+        """A session with its transaction open, for reads that must see one state of the
+        record (in a `snapshot`, the snapshot's)."""
+        if self._within is not None:
+            yield self._within
             return
         with self.store.session() as session, session.begin():
             yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Record]:
+        """This record with every read through one session and one transaction: a page that
+        reads several parts of the record sees one state of it, and pays for one BEGIN and
+        one COMMIT. Only for reads: what writes wants its own transaction."""
+        with self.transaction() as session:
+            yield dataclasses.replace(self, _within=session)
 
     def latest_assessment(self) -> AssessmentRecord | None:
         """The runner's most recent assessment, as kept, or None."""

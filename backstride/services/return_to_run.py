@@ -140,14 +140,11 @@ class RecentRecord:
     an ended programme stays as it ended (`_replay`), so it never shows as active again."""
 
 
-def recent_record(
-    record: Record, *, since: dt.date, session: Session | None = None
-) -> RecentRecord:
+def recent_record(record: Record, *, since: dt.date) -> RecentRecord:
     """The latest assessment, the check-ins since `since`, and whether a programme is active,
-    read in one transaction (`session`'s, if given): one snapshot of the record, one session
-    instead of three."""
+    read in one transaction: one snapshot of the record, one session instead of three."""
     runner_id = record.runner.id
-    with record.snapshot(session) as session:
+    with record.transaction() as session:
         return RecentRecord(
             latest=repo.latest_assessment(session=session, runner_id=runner_id),
             checkins=repo.list_checkins(session=session, runner_id=runner_id, date_from=since),

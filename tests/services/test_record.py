@@ -140,3 +140,17 @@ def test_nothing_is_kept_when_the_lot_cannot_be_committed(database_url):
 def _second_runner(record):
     with record.session() as session:
         return repo.create_runner(session=session, key="second", name="Bea")
+
+
+def test_a_snapshot_reads_every_part_of_the_record_in_one_transaction(database_url):
+    with open_record(database_url) as record:
+        record.save_assessment(*_assessment())
+        with record.snapshot() as snapshot:
+            with snapshot.session() as first, snapshot.transaction() as second:
+                assert first is second and first.in_transaction()
+            latest = snapshot.latest_assessment()
+            assert snapshot == record  # the same runner's record, read through one session
+        assert latest == record.latest_assessment()
+        # Outside a snapshot each read has a session of its own.
+        with record.session() as one, record.session() as other:
+            assert one is not other

@@ -18,7 +18,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.orm import Session
 
 from backstride.contracts.checkin import CheckIn
 from backstride.domain import triage_rank
@@ -199,15 +198,15 @@ class _TodayView:
 
 
 def _read_today(record: Record, knowledge: KnowledgeBase) -> _TodayView:
-    # One transaction for every read of the page that does not rebuild the programme.
-    with record.snapshot() as session:
-        return _today_view(record, knowledge, session)
+    # Every read of the page in one transaction: one state of the record.
+    with record.snapshot() as snapshot:
+        return _today_view(snapshot, knowledge)
 
 
-def _today_view(record: Record, knowledge: KnowledgeBase, session: Session) -> _TodayView:
+def _today_view(record: Record, knowledge: KnowledgeBase) -> _TodayView:
     today = runner_today(record)
     # One read serves the warning signs of the last two weeks and today's check-in.
-    recent = recent_record(record, since=today - dt.timedelta(days=13), session=session)
+    recent = recent_record(record, since=today - dt.timedelta(days=13))
     latest, records = recent.latest, recent.checkins
     safety = _safety(latest, records, today=today, knowledge=knowledge)
     assessment = latest.output if latest is not None else None
@@ -221,7 +220,7 @@ def _today_view(record: Record, knowledge: KnowledgeBase, session: Session) -> _
         exercises=todays_exercises(safety, exercises, knowledge),
         programme=_programme(record, knowledge) if showing else None,
         # Measuring progress waits while the runner has a doctor to see first.
-        outcomes_due=() if safety else outcomes_due(record, today=today, session=session),
+        outcomes_due=() if safety else outcomes_due(record, today=today),
         checked_in=checked_in[0] if checked_in else None,
     )
 
