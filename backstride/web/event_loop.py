@@ -12,9 +12,10 @@ workers, 50 connections opened at once, GET /today, 3 runs each: one at a time s
 71-144 ms, the slowest 190-310 ms); four at a time 24/26 to 10/40, p99 74-96 ms, the slowest
 97-144 ms; eight 3/47 to 32/18; sixteen 50/0 to 16/34.
 
-uvloop is not used: it holds back a response until the loop's next turn, and under load some
-requests then waited ten times longer than the rest (one worker, 25 clients, Today: p50 42 ms
-with either loop, p99 210-300 ms with uvloop and 51-65 ms with this loop).
+uvloop is not used: it holds back a small write until the loop's next turn (MagicStack/uvloop
+issue 631), and under load some requests then waited ten times longer than the rest (one
+worker, 25 clients, Today: p50 42 ms with either loop, p99 210-300 ms with uvloop and 51-65 ms
+with the standard one).
 """
 
 from __future__ import annotations
