@@ -66,12 +66,13 @@ class Record:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session with its transaction open, for reads that must see one state of the
-        record (in a `snapshot`, the snapshot's)."""
-        if self._within is not None:
-            yield self._within
-            return
-        with self.store.session() as session, session.begin():
-            yield session
+        record (in a `snapshot`, the snapshot's, whose transaction is open already)."""
+        with self.session() as session:
+            if session.in_transaction():
+                yield session
+                return
+            with session.begin():
+                yield session
 
     @contextmanager
     def snapshot(self) -> Iterator[Record]:
